@@ -1,0 +1,43 @@
+# One command to try the platform, one to test it. Both set everything up on a fresh machine
+# (Python 3.11, Java 17, Maven): virtual environment, PostgreSQL, Elasticsearch, migrations.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export GOVSITE_ES_PORT ?= 9250
+export GOVSITE_PG_PORT ?= 54329
+
+.PHONY: install services stop-services migrate demo test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+services: install
+	$(PY) services/postgres.py start
+	$(PY) services/elasticsearch.py start
+
+stop-services:
+	-$(PY) services/elasticsearch.py stop
+	-$(PY) services/postgres.py stop
+
+migrate: services
+	$(PY) manage.py migrate_schemas --shared
+	$(PY) manage.py setup_platform
+
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 0.0.0.0:8000
+
+# Services are started once for the whole run and stopped at the end, whatever the result.
+test: services
+	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; $(MAKE) --no-print-directory stop-services; exit $$status
+
+bench: migrate
+	$(PY) benchmarks/run_all.py
+
+clean: stop-services
+	rm -rf .services media

@@ -1,0 +1,1 @@
+"""The platform core: settings, URLs, plugin hooks, accounts, publishing and page models."""

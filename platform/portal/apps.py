@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "平台核心"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (publishing keeps the projection in step)

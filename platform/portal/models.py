@@ -1,0 +1,54 @@
+"""Cross-department data kept in the public schema.
+
+`PublishedItem` is the projection of every live, public item of every department. Whatever reads
+across departments (the portal homepage, the central catalogue, search, reports) reads it
+instead of looping over schemas. It is written in the same transaction as the publish.
+"""
+
+from django.db import models
+
+
+class PublishedItem(models.Model):
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.CASCADE, related_name="published_items", verbose_name="单位"
+    )
+    kind = models.CharField("对象类型", max_length=32, default="article")
+    object_id = models.BigIntegerField("对象编号")
+    title = models.CharField("标题", max_length=255)
+    url = models.CharField("网址", max_length=500)
+    column_title = models.CharField("栏目", max_length=100, blank=True)
+    column_type = models.CharField("栏目类型", max_length=20, blank=True, db_index=True)
+    publish_time = models.DateTimeField("发布时间", db_index=True)
+    source = models.CharField("信息来源", max_length=100, blank=True)
+    summary = models.TextField("摘要", blank=True)
+    body_text = models.TextField("正文文本", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "已发布信息"
+        verbose_name_plural = "已发布信息"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "kind", "object_id"], name="unique_published_item")
+        ]
+        indexes = [models.Index(fields=["column_type", "-publish_time"], name="published_by_column_type")]
+
+    def __str__(self):
+        return self.title
+
+
+class PluginSetting(models.Model):
+    """Whether a plugin is enabled for a department. No row means enabled."""
+
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.CASCADE, related_name="plugin_settings", verbose_name="单位"
+    )
+    plugin = models.CharField("插件", max_length=64)
+    enabled = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "插件启用设置"
+        verbose_name_plural = "插件启用设置"
+        constraints = [models.UniqueConstraint(fields=["department", "plugin"], name="unique_plugin_setting")]
+
+    def __str__(self):
+        return f"{self.department} · {self.plugin} · {'启用' if self.enabled else '停用'}"

@@ -1,0 +1,1 @@
+"""Page models every department site is built from: home, column (栏目) and article."""

@@ -1,0 +1,165 @@
+"""Home, column and article pages.
+
+Every department schema holds one tree: HomePage → ColumnPage (栏目) → ArticlePage. The page
+metadata the national rules require (ColumnName, ArticleTitle, PubDate …) is derived from these
+fields by the theme.
+"""
+
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents import get_document_model_string
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .columns import UPDATE_RULE_DAYS, ColumnType
+
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "image"]
+
+
+class BodyBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label="正文")
+    table = TableBlock(label="表格")
+    image = ImageBlock(label="图片")
+
+    class Meta:
+        label = "正文"
+
+
+class HomePage(Page):
+    """The homepage of a department channel, or of the district portal."""
+
+    intro = models.TextField("简介", blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["pages.ColumnPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "网站首页"
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.homepage import homepage_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(homepage_context(self, request))
+        return context
+
+
+class ColumnPage(Page):
+    """A column (栏目): a list of articles with an update rule decided by its type."""
+
+    column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
+    description = models.CharField("栏目描述", max_length=200, blank=True)
+    keywords = models.CharField("栏目关键词", max_length=200, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("column_type"),
+        FieldPanel("description"),
+        FieldPanel("keywords"),
+    ]
+    parent_page_types = ["pages.HomePage", "pages.ColumnPage"]
+    subpage_types = ["pages.ArticlePage", "pages.ColumnPage"]
+    page_size = 20
+
+    class Meta:
+        verbose_name = "栏目"
+
+    @property
+    def update_rule_days(self) -> int | None:
+        return UPDATE_RULE_DAYS.get(self.column_type)
+
+    def articles(self):
+        return (
+            ArticlePage.objects.child_of(self).live().public()
+            .order_by("-publish_time", "-id")
+            .only("id", "title", "slug", "url_path", "publish_time", "path", "depth")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), self.page_size)
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context
+
+
+class ArticlePage(Page):
+    """An item of information: news, notice, policy, interpretation, guide …"""
+
+    publish_time = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
+    source = models.CharField("信息来源", max_length=100, blank=True)
+    author = models.CharField("作者", max_length=64, blank=True)
+    summary = models.TextField("摘要", blank=True, help_text="用于列表、搜索结果和页面描述")
+    keywords = models.CharField("关键词", max_length=200, blank=True)
+    information_date = models.DateField(
+        "信息生成日期", null=True, blank=True, help_text="信息形成或变更的日期，用于主动公开时限（20 个工作日）"
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name="正文")
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("publish_time"), FieldPanel("source"), FieldPanel("author"), FieldPanel("information_date")],
+            heading="发布信息",
+        ),
+        FieldPanel("summary"),
+        FieldPanel("keywords"),
+        FieldPanel("body"),
+        InlinePanel("attachments", label="附件"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("publish_time"),
+    ]
+    parent_page_types = ["pages.ColumnPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "文章"
+        ordering = ["-publish_time"]
+
+    @property
+    def column(self) -> "ColumnPage | None":
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    def body_text(self) -> str:
+        """The body as plain text, for summaries, the projection and search."""
+        from django.utils.html import strip_tags
+
+        parts = []
+        for block in self.body:
+            if block.block_type == "text":
+                parts.append(strip_tags(block.value.source))
+            elif block.block_type == "table":
+                rows = (block.value or {}).get("data") or []
+                parts.extend(" ".join(cell or "" for cell in row) for row in rows)
+        return "\n".join(part.strip() for part in parts if part.strip())
+
+
+class ArticleAttachment(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        get_document_model_string(), on_delete=models.CASCADE, related_name="+", verbose_name="文件"
+    )
+    title = models.CharField("附件名称", max_length=200, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "附件"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title

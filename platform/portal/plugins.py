@@ -1,0 +1,152 @@
+"""The plugin manager: finds plugins, and calls hooks for one department at a time.
+
+Built-in plugins (disclosure, mailbox, inspection) are found through the same entry-point group
+as external ones. The manager is built on first use, not at import time.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+from importlib.metadata import entry_points
+
+import pluggy
+from django.http import Http404
+from django.urls import include, path
+
+from . import hookspecs
+
+ENTRY_POINT_GROUP = "govsite.plugins"
+
+_manager: pluggy.PluginManager | None = None
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url: str
+    icon_name: str = "doc-full"
+    order: int = 1000
+
+
+def get_manager() -> pluggy.PluginManager:
+    global _manager
+    if _manager is None:
+        manager = pluggy.PluginManager(hookspecs.PROJECT)
+        manager.add_hookspecs(hookspecs)
+        for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            manager.register(entry.load(), name=entry.name)
+        _manager = manager
+    return _manager
+
+
+def plugin_names() -> list[str]:
+    return sorted(name for name, _ in get_manager().list_name_plugin())
+
+
+def disabled_plugins(department) -> set[str]:
+    if department is None or department.kind in ("platform", "template"):
+        return set()
+    from .models import PluginSetting
+
+    return set(
+        PluginSetting.objects.filter(department_id=department.pk, enabled=False).values_list("plugin", flat=True)
+    )
+
+
+def is_enabled(department, plugin_name: str) -> bool:
+    return plugin_name not in disabled_plugins(department)
+
+
+def set_enabled(department, plugin_name: str, enabled: bool) -> None:
+    from .models import PluginSetting
+
+    if plugin_name not in plugin_names():
+        raise ValueError(f"没有名为 {plugin_name} 的插件")
+    PluginSetting.objects.update_or_create(
+        department=department, plugin=plugin_name, defaults={"enabled": enabled}
+    )
+
+
+class DepartmentHooks:
+    """`hooks_for(department).provision_department(department=…)`: calls leave out disabled plugins."""
+
+    def __init__(self, department):
+        self._manager = get_manager()
+        self._removed = [self._manager.get_plugin(name) for name in disabled_plugins(department)]
+        self._removed = [plugin for plugin in self._removed if plugin is not None]
+
+    def __getattr__(self, hook_name):
+        return self._manager.subset_hook_caller(hook_name, remove_plugins=self._removed)
+
+
+def hooks_for(department) -> DepartmentHooks:
+    return DepartmentHooks(department)
+
+
+def plugin_of(impl_module) -> str | None:
+    return get_manager().get_name(impl_module)
+
+
+def _require_enabled(plugin_name, view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_enabled(getattr(request, "tenant", None), plugin_name):
+            raise Http404("该单位未启用此功能")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _guard(patterns, plugin_name):
+    """Wrap every view of a plugin's URL patterns so a disabled plugin answers 404."""
+    from django.urls import URLPattern, URLResolver
+
+    guarded = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _require_enabled(plugin_name, pattern.callback)
+        elif isinstance(pattern, URLResolver):
+            _guard(pattern.url_patterns, plugin_name)
+        guarded.append(pattern)
+    return guarded
+
+
+def collected_urls(hook_name: str, prefix: str = "") -> list:
+    """URL patterns from every plugin's `public_urls` or `admin_urls`, each under its plugin."""
+    manager = get_manager()
+    patterns = []
+    for name, plugin in sorted(manager.list_name_plugin()):
+        impl = getattr(plugin, hook_name, None)
+        if impl is None:
+            continue
+        plugin_patterns = _guard(list(impl() or []), name)
+        mount = f"{prefix}{name}/" if prefix else ""
+        patterns.append(path(mount, include((plugin_patterns, name), namespace=name)))
+    return patterns
+
+
+def describe_plugins():
+    """Name, version, hooks and the departments that disabled it, for `manage.py plugins`."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    manager = get_manager()
+    rows = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        plugin = manager.get_plugin(entry.name)
+        if plugin is None:
+            continue
+        try:
+            version = distribution(entry.dist.name).version if entry.dist else "?"
+        except PackageNotFoundError:
+            version = "?"
+        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
+        info = (plugin.plugin_info() if hasattr(plugin, "plugin_info") else None) or {}
+        rows.append(
+            {
+                "name": entry.name,
+                "title": info.get("title", entry.name),
+                "version": version,
+                "module": entry.value,
+                "hooks": hooks,
+            }
+        )
+    return rows

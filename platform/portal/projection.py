@@ -1,0 +1,64 @@
+"""Keeps `PublishedItem` (the public-schema projection) in step with the live pages.
+
+Called from Wagtail's publish/unpublish signals, which fire inside the publishing transaction,
+so a page is never live without its projection row or the other way round.
+"""
+
+from django.db import connection
+
+from .models import PublishedItem
+
+
+def _department():
+    from tenants.middleware import current_department
+
+    return current_department()
+
+
+def project_article(page) -> PublishedItem | None:
+    """Write (or remove) the projection row of one article page."""
+    department = _department()
+    if department is None or not department.is_site:
+        return None
+    if not (page.live and page.get_view_restrictions().count() == 0):
+        remove_page(page)
+        return None
+    column = page.get_parent().specific
+    item, _ = PublishedItem.objects.update_or_create(
+        department=department,
+        kind="article",
+        object_id=page.pk,
+        defaults={
+            "title": page.title,
+            "url": department.base_url + page.get_url_parts()[2] if page.get_url_parts() else "",
+            "column_title": column.title,
+            "column_type": getattr(column, "column_type", ""),
+            "publish_time": page.publish_time,
+            "source": page.source or department.name,
+            "summary": page.summary or page.body_text()[:200],
+            "body_text": page.body_text(),
+        },
+    )
+    return item
+
+
+def remove_page(page) -> None:
+    department = _department()
+    if department is None:
+        return
+    PublishedItem.objects.filter(department=department, kind="article", object_id=page.pk).delete()
+
+
+def reproject_subtree(page) -> int:
+    """After a move or a column rename, rewrite the rows of every live article below `page`."""
+    from portal.pages.models import ArticlePage
+
+    count = 0
+    for article in ArticlePage.objects.descendant_of(page, inclusive=True).live():
+        project_article(article)
+        count += 1
+    return count
+
+
+def schema_name() -> str:
+    return connection.schema_name

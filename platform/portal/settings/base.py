@@ -1,0 +1,216 @@
+"""Settings shared by every environment.
+
+Tenancy follows django-tenants: SHARED_APPS live in the public schema (departments, people,
+roles, audit, projections), TENANT_APPS are migrated into every department's own schema
+(Wagtail and its pages). Plugins are Django apps found through the `govsite.plugins`
+entry-point group, so an external plugin installed with pip joins without editing this file.
+"""
+
+import os
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parents[3]  # repository root
+PLATFORM_DIR = BASE_DIR / "platform"
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = False
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
+
+# Every department is served at <host_prefix>.<DOMAIN_SUFFIX>; the portal is www.
+DOMAIN_SUFFIX = os.environ.get("DOMAIN_SUFFIX", "localhost")
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "8000")  # appended to generated links when not 80/443
+PUBLIC_SCHEME = os.environ.get("PUBLIC_SCHEME", "http")
+PORTAL_HOST_PREFIX = "www"
+
+
+def _plugin_apps(attribute):
+    """Django apps that installed plugins declare: SHARED_APPS (public schema) or TENANT_APPS.
+
+    A plugin's hook module only imports `portal.hookspecs` at module level, so loading it here,
+    before Django is set up, is safe.
+    """
+    apps = []
+    for entry in sorted(entry_points(group="govsite.plugins"), key=lambda e: e.name):
+        apps.extend(getattr(entry.load(), attribute, []))
+    return apps
+
+
+PLUGIN_SHARED_APPS = _plugin_apps("SHARED_APPS")
+PLUGIN_TENANT_APPS = _plugin_apps("TENANT_APPS")
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "portal",
+    "portal.accounts",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "themes",
+    "search",
+    *PLUGIN_SHARED_APPS,
+]
+
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "portal.access",
+    "portal.pages",
+    "wagtail.contrib.table_block",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    *PLUGIN_TENANT_APPS,
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Department"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+# New departments are cloned from this migrated schema instead of running every migration.
+TENANT_BASE_SCHEMA = "tenant_template"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
+ROOT_URLCONF = "portal.urls_tenant"
+
+MIDDLEWARE = [
+    "tenants.middleware.DepartmentMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.accounts.middleware.DepartmentAdminAccessMiddleware",
+    "tenants.middleware.DepartmentStatusMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "themes" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "themes.context_processors.site_frame",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "portal.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get(
+            "DATABASE_URL",
+            f"postgres://postgres@127.0.0.1:{os.environ.get('GOVSITE_PG_PORT', '54329')}/govsite",
+        ),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+    )
+}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+
+ELASTICSEARCH_URL = os.environ.get(
+    "ELASTICSEARCH_URL", f"http://127.0.0.1:{os.environ.get('GOVSITE_ES_PORT', '9250')}"
+)
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+LOGIN_URL = "wagtailadmin_login"
+
+# Cache keys carry the schema, so one department never reads another's cached Site or page.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "govsite"),
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".services" / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files are kept per department: MEDIA_ROOT/<schema>/...
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+WAGTAIL_SITE_NAME = "源城区人民政府"
+WAGTAILADMIN_BASE_URL = f"{PUBLIC_SCHEME}://{PORTAL_HOST_PREFIX}.{DOMAIN_SUFFIX}"
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "rar", "txt", "jpg", "png"]
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# The district's footer identity (第三条); the theme issue moves it into central theme settings.
+SITE_IDENTITY = {
+    "site_name": "源城区人民政府",
+    "sponsor": "源城区人民政府办公室",
+    "operator": "源城区政务服务数据管理局（区信息中心）",
+    "site_code": "4416020005",
+    "icp_number": "粤ICP备05082786号",
+    "police_number": "粤公网安备 44160202000123号",
+    "contact_phone": "0762-3332345",
+    "contact_email": "yczfb@heyuan.gov.cn",
+    "address": "广东省河源市源城区文明路33号",
+}

@@ -1,0 +1,10 @@
+"""Test settings: the same real PostgreSQL and Elasticsearch as the demo, a separate database."""
+
+from .base import *  # noqa: F401,F403
+from .base import PASSWORD_HASHERS
+
+DEBUG = False
+# Hashing is deliberately slow in production; tests create many accounts.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405

@@ -1,0 +1,38 @@
+"""Signal receivers of the core: the projection follows publish, unpublish, move and delete."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import projection
+
+
+@receiver(page_published)
+def on_page_published(sender, instance, **kwargs):
+    from portal.pages.models import ArticlePage, ColumnPage
+
+    if isinstance(instance, ArticlePage):
+        projection.project_article(instance)
+    elif isinstance(instance, ColumnPage):
+        projection.reproject_subtree(instance)
+
+
+@receiver(page_unpublished)
+def on_page_unpublished(sender, instance, **kwargs):
+    from portal.pages.models import ArticlePage
+
+    for article in ArticlePage.objects.descendant_of(instance, inclusive=True):
+        projection.remove_page(article)
+
+
+@receiver(post_page_move)
+def on_page_moved(sender, instance, **kwargs):
+    projection.reproject_subtree(instance)
+
+
+@receiver(post_delete)
+def on_page_deleted(sender, instance, **kwargs):
+    from portal.pages.models import ArticlePage
+
+    if isinstance(instance, ArticlePage):
+        projection.remove_page(instance)

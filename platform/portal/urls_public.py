@@ -1,0 +1,9 @@
+"""URLs of the bare platform host (the public schema): it only points visitors to the portal."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.to_portal, name="to_portal"),
+]

@@ -1,0 +1,25 @@
+"""URLs of every department site (and the portal): admin, documents, feeds, plugins, pages."""
+
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+from .plugins import collected_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("media/<path:path>", views.serve_media, name="media"),
+    path("api/items/", views.items_api, name="items_api"),
+    *collected_urls("public_urls"),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,69 @@
+"""Small core views: media per department, the syndication API, and the platform host."""
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.views.decorators.http import require_GET
+
+from .models import PublishedItem
+
+API_PAGE_SIZE = 50
+
+
+def to_portal(request):
+    from tenants.models import Department
+
+    portal = Department.objects.filter(kind="portal").first()
+    if portal is None:
+        raise Http404("门户网站尚未创建")
+    return HttpResponseRedirect(portal.base_url + "/")
+
+
+@require_GET
+def serve_media(request, path):
+    """Serve this department's uploads from MEDIA_ROOT/<schema>/ (nginx does this in production)."""
+    root = (Path(settings.MEDIA_ROOT) / connection.schema_name).resolve()
+    target = (root / path).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404("文件不存在")
+    content_type = mimetypes.guess_type(str(target))[0] or "application/octet-stream"
+    return FileResponse(target.open("rb"), content_type=content_type)
+
+
+@require_GET
+def items_api(request):
+    """Published items of this department (the portal: of all), newest first, for syndication."""
+    department = request.tenant
+    items = PublishedItem.objects.select_related("department").order_by("-publish_time", "-id")
+    if not department.is_portal:
+        items = items.filter(department=department)
+    elif request.GET.get("department"):
+        items = items.filter(department__host_prefix=request.GET["department"])
+    if request.GET.get("column_type"):
+        items = items.filter(column_type=request.GET["column_type"])
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return JsonResponse({"error": "page 参数应为正整数"}, status=400)
+    total = items.count()
+    start = (page - 1) * API_PAGE_SIZE
+    results = [
+        {
+            "title": item.title,
+            "url": item.url,
+            "department": item.department.name,
+            "column": item.column_title,
+            "column_type": item.column_type,
+            "publish_time": item.publish_time.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "source": item.source,
+            "summary": item.summary,
+        }
+        for item in items[start : start + API_PAGE_SIZE]
+    ]
+    return JsonResponse(
+        {"total": total, "page": page, "page_size": API_PAGE_SIZE, "results": results},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,1 @@
+"""信息公开目录 (government information disclosure catalogue) plugin."""

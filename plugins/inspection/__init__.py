@@ -1,0 +1,1 @@
+"""网站巡检 (daily inspection) plugin."""

@@ -1,0 +1,1 @@
+"""政务邮箱 (citizen mailbox) plugin."""

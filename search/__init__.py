@@ -1,0 +1,1 @@
+"""Site-wide search: index definition, indexing pipeline, query service and views."""

@@ -1,0 +1,1 @@
+"""Departments as tenants: the Department and Domain models, provisioning and host routing."""

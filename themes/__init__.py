@@ -1,0 +1,1 @@
+"""The unified theme: one look for the portal and every department channel (第十一条)."""
