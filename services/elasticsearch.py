@@ -285,12 +285,14 @@ cluster.routing.allocation.disk.threshold_enabled: false
     )
 
 
-def _log_tail(lines: int = 40) -> str:
+def _log_tail(since: float, lines: int = 40) -> str:
+    """Last lines of the node's log, or of the launcher's console output when the node never
+    got as far as logging (bad JVM options, missing Java, …). Only files written since `since`."""
     for log in (LOGS / f"{CLUSTER_NAME}.log", CONSOLE_LOG):
-        if log.exists() and log.stat().st_size:
+        if log.exists() and log.stat().st_size and log.stat().st_mtime >= since:
             tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
             return f"--- {log} (最后 {len(tail)} 行) ---\n" + "\n".join(tail)
-    return "(没有找到 Elasticsearch 日志)"
+    return "(本次启动没有写出 Elasticsearch 日志)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,6 +309,7 @@ def start() -> str:
         return url()
 
     started_at = time.monotonic()
+    since = time.time() - 1
     pid = _read_pid()
     if pid and _is_our_node(pid):
         # Started earlier (possibly by a parallel run) but not ready yet: wait for it.
@@ -315,7 +318,7 @@ def start() -> str:
         name = (health or {}).get("cluster_name", "未知服务")
         _fail(f"端口 {PORT} 已被占用（{name}）：请停止该服务，或用 GOVSITE_ES_PORT 换一个端口")
     else:
-        _launch()
+        _launch(since)
 
     _say("等待集群状态变为 yellow/green …")
     last_report = time.monotonic()
@@ -325,16 +328,16 @@ def start() -> str:
             return url()
         pid = _read_pid()
         if pid is None or not _is_our_node(pid):
-            _abort_start("Elasticsearch 进程已意外退出")
+            _abort_start("Elasticsearch 进程已意外退出", since)
         if time.monotonic() - last_report >= 10:
             _say(f"  仍在等待（已 {time.monotonic() - started_at:.0f} 秒）…")
             last_report = time.monotonic()
         time.sleep(0.5)
-    _abort_start(f"Elasticsearch 在 {START_TIMEOUT} 秒内没有就绪")
+    _abort_start(f"Elasticsearch 在 {START_TIMEOUT} 秒内没有就绪", since)
     raise AssertionError  # unreachable
 
 
-def _launch() -> None:
+def _launch(since: float) -> None:
     """Prepare everything on disk and start the node daemonized."""
     launch_started = time.monotonic()
     BASE.mkdir(parents=True, exist_ok=True)
@@ -368,11 +371,11 @@ def _launch() -> None:
         except subprocess.TimeoutExpired:
             launched = False
     if not launched:
-        _abort_start("Elasticsearch 启动失败")
+        _abort_start("Elasticsearch 启动失败", since)
 
 
-def _abort_start(reason: str) -> None:
-    tail = _log_tail()
+def _abort_start(reason: str, since: float) -> None:
+    tail = _log_tail(since)
     pid = _read_pid()
     if pid and _is_our_node(pid):
         stop(quiet=True)

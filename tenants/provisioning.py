@@ -72,9 +72,9 @@ def create_department(
     )
     if host_prefix in {"public", "template", TEMPLATE_SCHEMA, "platform"}:
         raise ProvisioningError(f"域名前缀“{host_prefix}”为系统保留，请换一个")
-    department.full_clean(exclude=["schema_name"])
     if Department.objects.filter(host_prefix=host_prefix).exists():
         raise ProvisioningError(f"域名前缀“{host_prefix}”已被使用，请换一个")
+    department.full_clean(exclude=["schema_name"])
     ensure_template()
     with transaction.atomic():
         department.save(verbosity=0)  # clones tenant_template into the new schema

@@ -43,12 +43,16 @@ def _tokens(path: str, body: dict) -> list[str]:
 
 @pytest.fixture(scope="module", autouse=True)
 def node() -> None:
+    health, problem = None, None
     try:
         with urllib.request.urlopen(f"{ES_URL}/_cluster/health", timeout=5) as response:
             health = json.load(response)
-    except OSError as error:
+    except (OSError, ValueError) as error:
+        problem = error
+    if health is None:
+        # Fail (not skip) outside the except block, so the report shows one clear line.
         pytest.fail(
-            f"Elasticsearch 不可达 ({ES_URL}): {error}。"
+            f"Elasticsearch 不可达 ({ES_URL}): {problem}。"
             "请先运行 `python services/elasticsearch.py start`，或设置 ELASTICSEARCH_URL。",
             pytrace=False,
         )

@@ -1,6 +1,8 @@
 """Test settings: the same real PostgreSQL and Elasticsearch as the demo, a separate database."""
 
 from .base import *  # noqa: F401,F403
+import os
+
 from .base import PASSWORD_HASHERS
 
 DEBUG = False
@@ -8,3 +10,5 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405
+# The server process of the browser tests listens here; generated links must point at it.
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", "18000"))

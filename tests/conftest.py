@@ -1,0 +1,154 @@
+"""Test fixtures on the real services.
+
+The test database is created once per run by pytest-django; on top of it a small district is
+committed once per session (the portal and two departments with their people), so tests that
+run inside a rolled-back transaction and the real server process the browser tests talk to
+both see it. Tests never fake PostgreSQL or Elasticsearch: if either is missing they fail.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+ROOT = Path(__file__).resolve().parent.parent
+LIVE_PORT = int(os.environ.get("GOVSITE_TEST_PORT", "18000"))
+PASSWORD = "Test-passw0rd!"
+
+
+def _make_user(username, full_name, **extra):
+    from portal.accounts.models import User
+
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name, **extra})
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    return user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The committed district every test can rely on."""
+    from portal.accounts.roles import grant_central_role, grant_department_role
+    from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
+
+    with django_db_blocker.unblock():
+        ensure_public_tenant()
+        ensure_template()
+        portal = create_department(name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000")
+        education = create_department(name="区教育局", host_prefix="jyj", organization_code="007218384")
+        health = create_department(name="区卫生健康局", host_prefix="wjj", organization_code="007218392")
+        admin = _make_user("center_admin", "区信息中心管理员")
+        grant_central_role(admin, "system_admin")
+        grant_department_role(_make_user("jyj_editor", "教育局业务员"), education, "editor")
+        grant_department_role(_make_user("jyj_head", "教育局负责人"), education, "head")
+        grant_department_role(_make_user("wjj_editor", "卫健局业务员"), health, "editor")
+        both = _make_user("two_hats", "兼职业务员")
+        grant_department_role(both, education, "editor")
+        grant_department_role(both, health, "editor")
+        for department in (portal, education, health):
+            with tenant_context(department):
+                _publish_sample_articles(department)
+    yield
+
+
+def _publish_sample_articles(department):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from portal.pages.models import ArticlePage, ColumnPage
+
+    base = datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for index, slug in enumerate(["news", "notices"]):
+        column = ColumnPage.objects.get(depth=3, slug=slug)
+        for n in range(3):
+            article = ArticlePage(
+                title=f"{department.name}{column.title}样例{n + 1}",
+                slug=f"sample-{n + 1}",
+                publish_time=base - timedelta(days=n * 3 + index),
+                source=department.name,
+                author="样例作者",
+                summary=f"{department.name}的{column.title}样例信息。",
+                body=[("text", f"<p>{department.name}{column.title}正文第{n + 1}条。</p>")],
+            )
+            column.add_child(instance=article)
+            article.save_revision().publish()
+
+
+@pytest.fixture
+def departments(db):
+    from tenants.models import Department
+
+    return {d.host_prefix: d for d in Department.objects.filter(host_prefix__in=["www", "jyj", "wjj"])}
+
+
+@pytest.fixture
+def in_public_schema(db):
+    with schema_context("public"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    yield
+    connection.set_schema_to_public()
+
+
+def host(prefix: str) -> str:
+    return f"{prefix}.localhost"
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup):
+    """A real server process on the committed test database (what the browser talks to)."""
+    from django.conf import settings
+
+    env = dict(os.environ)
+    db = settings.DATABASES["default"]
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
+    env["PUBLIC_PORT"] = str(LIVE_PORT)
+    log = open(ROOT / ".services" / "test-server.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{LIVE_PORT}", "--noreload", "--nothreading"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", LIVE_PORT)) == 0:
+                break
+        if process.poll() is not None:
+            raise RuntimeError("测试服务器启动失败，见 .services/test-server.log")
+        time.sleep(0.3)
+    yield f"http://{{prefix}}.localhost:{LIVE_PORT}"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    yield page
+    context.close()
