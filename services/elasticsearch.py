@@ -67,11 +67,11 @@ def url() -> str:
 
 
 def _say(message: str) -> None:
-    print(message, flush=True)
+    print(message, flush=True)  # noqa: T201 - command-line progress output
 
 
 def _fail(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    print(message, file=sys.stderr, flush=True)  # noqa: T201 - command-line error output
     raise SystemExit(1)
 
 
@@ -96,7 +96,9 @@ def _health(timeout: float = 2.0) -> dict | None:
 
 
 def _healthy(health: dict | None) -> bool:
-    return bool(health) and health.get("cluster_name") == CLUSTER_NAME and health.get("status") in ("yellow", "green")
+    if not health or health.get("cluster_name") != CLUSTER_NAME:
+        return False
+    return health.get("status") in ("yellow", "green")
 
 
 def status() -> bool:
@@ -304,7 +306,7 @@ def start() -> str:
     health = _health()
     if _healthy(health):
         if PLUGIN_JAR.exists() and _plugin_outdated():
-            _say("提示：中文分词插件源码有更新，运行 stop 后再 start 才会加载新插件")
+            _say("提示：中文分词插件源码有更新，先 stop 再 start 才会加载新插件")
         _say(f"Elasticsearch 已在运行: {url()}")
         return url()
 
@@ -316,7 +318,8 @@ def start() -> str:
         _say("Elasticsearch 进程已存在，等待其就绪 …")
     elif health is not None or _port_open():
         name = (health or {}).get("cluster_name", "未知服务")
-        _fail(f"端口 {PORT} 已被占用（{name}）：请停止该服务，或用 GOVSITE_ES_PORT 换一个端口")
+        _fail(f"端口 {PORT} 已被占用（{name}）：请停止该服务，"
+              "或用 GOVSITE_ES_PORT 换一个端口")
     else:
         _launch(since)
 
@@ -387,7 +390,8 @@ def stop(quiet: bool = False) -> None:
     if pid is None or not _is_our_node(pid):
         PID_FILE.unlink(missing_ok=True)
         if _port_open() and _healthy(_health()):
-            _fail(f"端口 {PORT} 上的 Elasticsearch 不是由本脚本启动的（没有有效的 PID 文件），未停止它")
+            _fail(f"端口 {PORT} 上的 Elasticsearch 不是由本脚本启动的"
+                  "（没有有效的 PID 文件），未停止它")
         if not quiet:
             _say("Elasticsearch 未运行")
         return
@@ -411,10 +415,10 @@ if __name__ == "__main__":
     elif command == "stop":
         stop()
     elif command == "url":
-        print(url())
+        _say(url())
     elif command == "status":
         healthy = status()
-        print(f"Elasticsearch {'运行中' if healthy else '未运行'}: {url()}")
+        _say(f"Elasticsearch {'运行中' if healthy else '未运行'}: {url()}")
         sys.exit(0 if healthy else 1)
     else:
         sys.exit("用法: python services/elasticsearch.py start|stop|status|url")

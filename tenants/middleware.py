@@ -78,7 +78,7 @@ class DepartmentStatusMiddleware:
             )
             if status == 503:
                 response["Retry-After"] = "86400"
-            return response
+            return response.render()
         return self.get_response(request)
 
 

@@ -30,5 +30,5 @@ class DepartmentAdminAccessMiddleware:
                 logout(request)
             return TemplateResponse(
                 request, "accounts/forbidden.html", {"department": department}, status=403
-            )
+            ).render()
         return self.get_response(request)
