@@ -12,3 +12,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405
 # The server process of the browser tests listens here; generated links must point at it.
 PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", "18000"))
+# Several test runs may share one PostgreSQL server: each can name its own test database.
+DATABASES["default"]["TEST"] = {"NAME": "test_govsite" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")}  # noqa: F405
