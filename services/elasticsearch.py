@@ -19,6 +19,8 @@ GOVSITE_ES_HEAP (default 768m), GOVSITE_ES_DIR (base directory), ES_JAVA_HOME / 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import pwd
@@ -282,8 +284,9 @@ action.destructive_requires_name: false
 cluster.routing.allocation.disk.threshold_enabled: false
 """
     (HOME / "config" / "elasticsearch.yml").write_text(config, encoding="utf-8")
+    # Fixed heap; no pre-touching of the whole heap at boot (a development node starts faster).
     (HOME / "config" / "jvm.options.d" / "govsite.options").write_text(
-        f"-Xms{HEAP}\n-Xmx{HEAP}\n", encoding="utf-8"
+        f"-Xms{HEAP}\n-Xmx{HEAP}\n-XX:-AlwaysPreTouch\n", encoding="utf-8"
     )
 
 
@@ -302,11 +305,31 @@ def _log_tail(since: float, lines: int = 40) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _start_lock():
+    """Serialize concurrent `start` calls: the second one waits, then reuses the node."""
+    BASE.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(BASE / "start.lock", os.O_RDWR | os.O_CREAT, 0o664)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def start() -> str:
+    if not status():
+        with _start_lock():
+            return _start()
+    if PLUGIN_JAR.exists() and _plugin_outdated():
+        _say("提示：中文分词插件源码有更新，先 stop 再 start 才会加载新插件")
+    _say(f"Elasticsearch 已在运行: {url()}")
+    return url()
+
+
+def _start() -> str:
     health = _health()
     if _healthy(health):
-        if PLUGIN_JAR.exists() and _plugin_outdated():
-            _say("提示：中文分词插件源码有更新，先 stop 再 start 才会加载新插件")
         _say(f"Elasticsearch 已在运行: {url()}")
         return url()
 
@@ -363,6 +386,7 @@ def _launch(since: float) -> None:
     # `-d` returns once the node has started (or failed); its console output goes to a file and
     # is only shown on failure. The working directory receives the GC log and crash files.
     remaining = max(START_TIMEOUT - (time.monotonic() - launch_started), 10)
+    CONSOLE_LOG.unlink(missing_ok=True)  # may belong to another user after a run as root
     with open(CONSOLE_LOG, "w", encoding="utf-8") as console:
         try:
             launcher = subprocess.run(
@@ -401,7 +425,8 @@ def stop(quiet: bool = False) -> None:
         time.sleep(0.2)
     if _is_our_node(pid):
         os.kill(pid, signal.SIGKILL)
-        while _is_our_node(pid) or _port_open():
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _is_our_node(pid):
             time.sleep(0.2)
     PID_FILE.unlink(missing_ok=True)
     if not quiet:

@@ -95,9 +95,18 @@ def in_public_schema(db):
 
 
 @pytest.fixture(autouse=True)
-def _public_schema_after_test():
+def _fresh_process_state():
+    """Process-local caches would outlive the rolled-back transaction of a test."""
+    from django.core.cache import cache
+
+    from portal.plugins import forget_plugin_settings
+    from tenants.middleware import forget_hosts
+
     yield
     connection.set_schema_to_public()
+    forget_plugin_settings()
+    forget_hosts()
+    cache.clear()
 
 
 def host(prefix: str) -> str:

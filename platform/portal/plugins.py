@@ -4,6 +4,8 @@ Built-in plugins (disclosure, mailbox, inspection) are found through the same en
 as external ones. The manager is built on first use, not at import time.
 """
 
+import threading
+import time
 from dataclasses import dataclass
 from functools import wraps
 from importlib.metadata import entry_points
@@ -42,14 +44,33 @@ def plugin_names() -> list[str]:
     return sorted(name for name, _ in get_manager().list_name_plugin())
 
 
-def disabled_plugins(department) -> set[str]:
+# Every page render asks which plugins are off; the answer is cached per process for a short
+# while and dropped at once when this process changes a setting.
+SETTINGS_CACHE_SECONDS = 30
+_disabled_cache: dict[int, tuple[frozenset, float]] = {}
+_disabled_lock = threading.Lock()
+
+
+def forget_plugin_settings(**kwargs):
+    with _disabled_lock:
+        _disabled_cache.clear()
+
+
+def disabled_plugins(department) -> frozenset[str]:
     if department is None or department.kind in ("platform", "template"):
-        return set()
+        return frozenset()
+    cached = _disabled_cache.get(department.pk)
+    now = time.monotonic()
+    if cached is not None and cached[1] > now:
+        return cached[0]
     from .models import PluginSetting
 
-    return set(
+    disabled = frozenset(
         PluginSetting.objects.filter(department_id=department.pk, enabled=False).values_list("plugin", flat=True)
     )
+    with _disabled_lock:
+        _disabled_cache[department.pk] = (disabled, now + SETTINGS_CACHE_SECONDS)
+    return disabled
 
 
 def is_enabled(department, plugin_name: str) -> bool:
@@ -64,6 +85,7 @@ def set_enabled(department, plugin_name: str, enabled: bool) -> None:
     PluginSetting.objects.update_or_create(
         department=department, plugin=plugin_name, defaults={"enabled": enabled}
     )
+    forget_plugin_settings()
 
 
 class DepartmentHooks:
@@ -82,8 +104,14 @@ def hooks_for(department) -> DepartmentHooks:
     return DepartmentHooks(department)
 
 
-def plugin_of(impl_module) -> str | None:
-    return get_manager().get_name(impl_module)
+def search_documents(department) -> list[dict]:
+    """Documents the department's enabled plugins want in the site-wide index."""
+    return [doc for docs in hooks_for(department).search_documents(department=department) for doc in docs or []]
+
+
+def inspection_checks(department) -> list:
+    """Check functions the department's enabled plugins contribute to the daily inspection."""
+    return [check for checks in hooks_for(department).inspection_checks() for check in checks or []]
 
 
 def _require_enabled(plugin_name, view):
@@ -110,8 +138,11 @@ def _guard(patterns, plugin_name):
     return guarded
 
 
-def collected_urls(hook_name: str, prefix: str = "") -> list:
-    """URL patterns from every plugin's `public_urls` or `admin_urls`, each under its plugin."""
+def collected_urls(hook_name: str, under_plugin_name: bool = False) -> list:
+    """URL patterns from every plugin's `public_urls` or `admin_urls`, each in its namespace.
+
+    Admin URLs are mounted under the plugin's name; public URLs at the site root.
+    """
     manager = get_manager()
     patterns = []
     for name, plugin in sorted(manager.list_name_plugin()):
@@ -119,7 +150,7 @@ def collected_urls(hook_name: str, prefix: str = "") -> list:
         if impl is None:
             continue
         plugin_patterns = _guard(list(impl() or []), name)
-        mount = f"{prefix}{name}/" if prefix else ""
+        mount = f"{name}/" if under_plugin_name else ""
         patterns.append(path(mount, include((plugin_patterns, name), namespace=name)))
     return patterns
 

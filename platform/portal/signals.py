@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import projection
+from . import audit, projection
 
 
 @receiver(page_published)
@@ -15,6 +15,8 @@ def on_page_published(sender, instance, **kwargs):
         projection.project_article(instance)
     elif isinstance(instance, ColumnPage):
         projection.reproject_subtree(instance)
+    revision = kwargs.get("revision")
+    audit.record("publish", user=getattr(revision, "user", None), target=f"{instance.title} (#{instance.pk})")
 
 
 @receiver(page_unpublished)
@@ -23,6 +25,7 @@ def on_page_unpublished(sender, instance, **kwargs):
 
     for article in ArticlePage.objects.descendant_of(instance, inclusive=True):
         projection.remove_page(article)
+    audit.record("unpublish", user=kwargs.get("user"), target=f"{instance.title} (#{instance.pk})")
 
 
 @receiver(post_page_move)
@@ -36,3 +39,4 @@ def on_page_deleted(sender, instance, **kwargs):
 
     if isinstance(instance, ArticlePage):
         projection.remove_page(instance)
+        audit.record("delete", target=f"{instance.title} (#{instance.pk})")

@@ -44,6 +44,17 @@ class HomePage(Page):
     class Meta:
         verbose_name = "网站首页"
 
+    @classmethod
+    def allowed_subpage_models(cls):
+        """Columns, plus the page types of the plugins this department has enabled."""
+        from portal.plugins import hooks_for
+        from tenants.middleware import current_department
+
+        models = list(super().allowed_subpage_models())
+        for plugin_models in hooks_for(current_department()).page_models():
+            models.extend(model for model in plugin_models or [] if model not in models)
+        return models
+
     def get_context(self, request, *args, **kwargs):
         from portal.homepage import homepage_context
 

@@ -1,0 +1,35 @@
+"""Wagtail admin integration of the core: central menus, and plugin menus and admin URLs."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .plugins import collected_urls, hooks_for
+
+
+@hooks.register("register_admin_urls")
+def central_admin_urls():
+    return [
+        path("departments/", include("tenants.admin_urls", namespace="tenants_admin")),
+        path("plugins/", include(collected_urls("admin_urls", under_plugin_name=True))),
+    ]
+
+
+class CentralMenuItem(MenuItem):
+    def is_shown(self, request):
+        from tenants.admin_views import is_central_admin
+
+        return is_central_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def departments_menu_item():
+    return CentralMenuItem("单位管理", reverse("tenants_admin:index"), icon_name="site", order=9000)
+
+
+@hooks.register("construct_main_menu")
+def plugin_menu_items(request, menu_items):
+    department = getattr(request, "tenant", None)
+    for links in hooks_for(department).admin_menu_items(department=department):
+        for link in links or []:
+            menu_items.append(MenuItem(link.label, link.url, icon_name=link.icon_name, order=link.order))
