@@ -4,8 +4,9 @@ Departments live in the public schema, so these views work from any site's admin
 system administrators may use them.
 """
 
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
@@ -13,26 +14,37 @@ from portal.plugins import describe_plugins, set_enabled
 
 from .forms import DepartmentCreateForm, DepartmentEditForm, DepartmentStatusForm
 from .models import Department
-from .provisioning import ProvisioningError, rename_department, set_status, timed_create_department
+from .provisioning import ProvisioningError, set_status, timed_create_department, update_department
 
 
 def is_central_admin(user) -> bool:
     return user.is_authenticated and user.is_active and user.has_central_role("system_admin")
 
 
-def _require_central_admin(request):
-    if not is_central_admin(request.user):
-        raise PermissionDenied("只有系统管理员可以管理单位")
+def central_admin_required(view):
+    """Only system administrators; anyone else gets a plain 403 page in Chinese."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_central_admin(request.user):
+            return TemplateResponse(
+                request, "accounts/forbidden.html",
+                {"department": getattr(request, "tenant", None), "message": "只有系统管理员可以使用此功能。"},
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
+@central_admin_required
 def department_index(request):
-    _require_central_admin(request)
     departments = Department.objects.exclude(kind__in=["platform", "template"]).order_by("sort_order", "id")
     return TemplateResponse(request, "tenants/admin/index.html", {"page_title": "单位管理", "departments": departments})
 
 
+@central_admin_required
 def department_create(request):
-    _require_central_admin(request)
     form = DepartmentCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,8 +57,8 @@ def department_create(request):
     return TemplateResponse(request, "tenants/admin/form.html", {"page_title": "新建单位", "form": form})
 
 
+@central_admin_required
 def department_edit(request, pk):
-    _require_central_admin(request)
     department = get_object_or_404(Department.objects.exclude(kind__in=["platform", "template"]), pk=pk)
     old_name = department.name
     form = DepartmentEditForm(request.POST or None, instance=department)
@@ -60,9 +72,9 @@ def department_edit(request, pk):
             messages.success(request, f"“{department.name}”状态已改为{department.get_status_display()}")
             return redirect("tenants_admin:edit", pk=department.pk)
     elif request.method == "POST" and form.is_valid():
-        department = form.save()
-        if department.name != old_name:
-            rename_department(department, department.name)
+        fields = {name: form.cleaned_data[name] for name in DepartmentEditForm.Meta.fields}
+        department.name = old_name  # the form wrote to the instance; let the service see the change
+        update_department(department, **fields)
         enabled = set(form.cleaned_data["enabled_plugins"])
         for plugin in describe_plugins():
             set_enabled(department, plugin["name"], plugin["name"] in enabled)

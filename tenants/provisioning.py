@@ -43,7 +43,8 @@ def ensure_template() -> Department:
         template = Department(
             schema_name=TEMPLATE_SCHEMA, name="单位模板", host_prefix="template", kind=Department.Kind.TEMPLATE
         )
-        template.save(verbosity=0)
+        with schema_context("public"):
+            template.save(verbosity=0)
     with tenant_context(template):
         ensure_site(template)
     return template
@@ -76,7 +77,7 @@ def create_department(
         raise ProvisioningError(f"域名前缀“{host_prefix}”已被使用，请换一个")
     department.full_clean(exclude=["schema_name"])
     ensure_template()
-    with transaction.atomic():
+    with schema_context("public"), transaction.atomic():
         department.save(verbosity=0)  # clones tenant_template into the new schema
         Domain.objects.create(domain=department.hostname, tenant=department, is_primary=True)
     with tenant_context(department):
@@ -176,20 +177,21 @@ def set_status(department: Department, status: str, reason: str = "") -> Departm
         raise ProvisioningError("状态只能是正常、已暂停或已归档")
     department.status = status
     department.status_reason = reason
-    department.save(update_fields=["status", "status_reason", "updated_at"])
+    with schema_context("public"):
+        department.save(update_fields=["status", "status_reason", "updated_at"])
     return department
 
 
-def rename_department(department: Department, name: str) -> Department:
-    name = name.strip()
-    if not name:
+def update_department(department: Department, **fields) -> Department:
+    """Change a department's name and contact data; a new name reaches its site at once."""
+    renamed = "name" in fields and fields["name"].strip() != department.name
+    for field, value in fields.items():
+        setattr(department, field, value.strip() if isinstance(value, str) else value)
+    if not department.name:
         raise ProvisioningError("单位名称不能为空")
-    department.name = name
-    department.save(update_fields=["name", "updated_at"])
-    with tenant_context(department):
-        ensure_site(department)
+    with schema_context("public"):
+        department.save()
+    if renamed:
+        with tenant_context(department):
+            ensure_site(department)
     return department
-
-
-def in_public_schema():
-    return schema_context("public")

@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import post_page_move
 
 NAV_CACHE_SECONDS = 300
+NAV_KEY = "theme:nav"  # the cache's key function prefixes the schema: one navigation per site
 
 
 def site_relative_url(url_path: str) -> str:
@@ -11,9 +14,23 @@ def site_relative_url(url_path: str) -> str:
     return "/" + url_path.lstrip("/").partition("/")[2]
 
 
-def _navigation(site_root_id):
+def forget_navigation(sender=None, instance=None, **kwargs):
+    """A home page or column was saved (published, unpublished, renamed), deleted or a page moved:
+    rebuild the navigation of the schema it lives in (the one the connection uses right now)."""
+    from wagtail.models import Page
+
+    if kwargs.get("signal") is post_page_move or (isinstance(instance, Page) and (instance.depth or 0) <= 3):
+        cache.delete(NAV_KEY)
+
+
+# Connected when this module is first imported (the first rendered template, or app loading).
+for _signal in (post_save, post_delete, post_page_move):
+    _signal.connect(forget_navigation, dispatch_uid="themes.forget_navigation")
+
+
+def _navigation():
     """Top-level columns of this site; cached under a schema-specific key."""
-    key = f"theme:nav:{site_root_id}"
+    key = NAV_KEY
     nav = cache.get(key)
     if nav is None:
         from portal.pages.models import ColumnPage
@@ -41,5 +58,5 @@ def site_frame(request):
     if department is not None and department.is_site:
         context["site_name"] = identity["site_name"] if department.is_portal else f"{identity['site_name']} {department.name}"
         context["site_domain"] = department.hostname
-        context["navigation"] = _navigation(department.pk)
+        context["navigation"] = _navigation()
     return context

@@ -24,9 +24,15 @@ def to_portal(request):
 
 @require_GET
 def serve_media(request, path):
-    """Serve this department's uploads from MEDIA_ROOT/<schema>/ (nginx does this in production)."""
+    """Serve this department's uploads from MEDIA_ROOT/<schema>/ (nginx does this in production).
+
+    The storage names them /media/<schema>/<file>; another schema's prefix is not found here.
+    """
+    schema, _, relative = path.partition("/")
+    if schema != connection.schema_name:
+        raise Http404("文件不存在")
     root = (Path(settings.MEDIA_ROOT) / connection.schema_name).resolve()
-    target = (root / path).resolve()
+    target = (root / relative).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404("文件不存在")
     content_type = mimetypes.guess_type(str(target))[0] or "application/octet-stream"

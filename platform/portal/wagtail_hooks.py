@@ -11,6 +11,7 @@ from .plugins import collected_urls, hooks_for
 def central_admin_urls():
     return [
         path("departments/", include("tenants.admin_urls", namespace="tenants_admin")),
+        path("people/", include("portal.accounts.admin_urls", namespace="accounts_admin")),
         path("plugins/", include(collected_urls("admin_urls", under_plugin_name=True))),
     ]
 
@@ -25,6 +26,11 @@ class CentralMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def departments_menu_item():
     return CentralMenuItem("单位管理", reverse("tenants_admin:index"), icon_name="site", order=9000)
+
+
+@hooks.register("register_admin_menu_item")
+def people_menu_item():
+    return CentralMenuItem("人员管理", reverse("accounts_admin:index"), icon_name="group", order=9010)
 
 
 @hooks.register("construct_main_menu")

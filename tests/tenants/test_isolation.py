@@ -160,7 +160,7 @@ def test_a_jyj_page_id_on_wjjs_host_shows_wjjs_own_page(departments, client):
     ids = jyj_ids(departments)
     login(client, "wjj_editor")
     for url in (f"/admin/pages/{ids['article']}/edit/", f"/admin/pages/{ids['news']}/",
-                f"/admin/pages/{ids['article']}/revisions/"):
+                f"/admin/pages/{ids['article']}/history/"):
         response = client.get(url, HTTP_HOST=host("wjj"))
         assert response.status_code in (200, 403, 404), url
         assert_no_jyj_content(response)

@@ -4,7 +4,6 @@ Wagtail alone would send a person without rights back to its login form; a depar
 that tries another department's admin gets a plain 403 instead, whatever the URL.
 """
 
-from django.contrib.auth import logout
 from django.template.response import TemplateResponse
 
 from .roles import can_enter_admin
@@ -25,9 +24,6 @@ class DepartmentAdminAccessMiddleware:
             and request.user.is_authenticated
             and not can_enter_admin(request.user, department)
         ):
-            if request.path == "/admin/":
-                # Just logged in on a host where the person has no role: say so and let them go.
-                logout(request)
             return TemplateResponse(
                 request, "accounts/forbidden.html", {"department": department}, status=403
             ).render()
