@@ -48,3 +48,14 @@ def test_suspended_and_archived_departments_show_a_notice(departments, client):
 
 def test_unknown_host_is_not_found(db, client):
     assert client.get("/", HTTP_HOST="nosuch.localhost").status_code == 404
+
+
+def test_footer_links_lead_to_real_pages(departments, client):
+    site_map = client.get("/sitemap/", HTTP_HOST="jyj.localhost")
+    assert site_map.status_code == 200
+    html = site_map.content.decode()
+    assert "网站地图" in html and 'href="/policies/"' in html and "信息公开指南" in html
+    portal_map = client.get("/sitemap/", HTTP_HOST="www.localhost").content.decode()
+    assert "区教育局" in portal_map and "区卫生健康局" in portal_map
+    about = client.get("/about-site/", HTTP_HOST="www.localhost").content.decode()
+    assert "4416020005" in about and "源城区人民政府办公室" in about
