@@ -18,6 +18,9 @@ from django.db import connection
 from django_tenants.utils import schema_context, tenant_context
 
 ROOT = Path(__file__).resolve().parent.parent
+# Playwright's sync API keeps an event loop running in the main thread; Django would then refuse
+# synchronous database access from the test functions that run after a browser test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 LIVE_PORT = int(os.environ.get("GOVSITE_TEST_PORT", "18000"))
 PASSWORD = "Test-passw0rd!"
 

@@ -91,6 +91,7 @@ ROOT_URLCONF = "portal.urls_tenant"
 MIDDLEWARE = [
     "tenants.middleware.DepartmentMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,7 +172,10 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".services" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / ".services" / "static"))
+# Static files are served by WhiteNoise (hashed names, far-future caching after collectstatic);
+# development and tests serve them straight from the apps without a collect step.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded files are kept per department: MEDIA_ROOT/<schema>/...
