@@ -172,7 +172,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / ".services" / "static"))
+STATIC_ROOT = os.environ.get("STATIC_ROOT")  # set where `collectstatic` writes in production
 # Static files are served by WhiteNoise (hashed names, far-future caching after collectstatic);
 # development and tests serve them straight from the apps without a collect step.
 WHITENOISE_USE_FINDERS = True

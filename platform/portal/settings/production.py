@@ -24,7 +24,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SESSION_COOKIE_DOMAIN = os.environ.get("SESSION_COOKIE_DOMAIN")  # e.g. .yuancheng.gov.cn: log in once
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-WHITENOISE_USE_FINDERS = False  # run `manage.py collectstatic` at deploy time
+if not STATIC_ROOT:  # noqa: F405
+    raise ImproperlyConfigured("生产环境必须设置 STATIC_ROOT，并在部署时运行 manage.py collectstatic")
+WHITENOISE_USE_FINDERS = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
