@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self):
-        from . import audit, signals  # noqa: F401  (receivers: audit log, projection)
+        from . import signals  # noqa: F401  (publishing keeps the projection in step)

@@ -9,6 +9,7 @@ leaves nothing behind and a good one is live with its projection row. Lines alre
 """
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,8 +102,6 @@ class _Item:
 def clean_body(html: str) -> str:
     """Keep the structure of legacy HTML (paragraphs, headings, lists, tables, links, images)
     and drop every style, class, font and span; empty paragraphs left by Word go too."""
-    import re
-
     cleaned = nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
         strip_comments=True,
@@ -287,7 +286,7 @@ def _create(item: _Item):
     """Documents, article and publication in one transaction; stored files go if it fails."""
     from wagtail.documents import get_document_model
 
-    from portal.pages.models import ArticleAttachment, ArticlePage
+    from portal.pages.models import ArticleAttachment, ArticlePage, ColumnPage
 
     Document = get_document_model()
     stored = []
@@ -309,7 +308,8 @@ def _create(item: _Item):
                 information_date=timezone.localtime(item.publish_time, TZ).date(), body=[("text", item.body)],
                 attachments=links, live=False, first_published_at=item.publish_time,
             )
-            item.column.specific.add_child(instance=page)
+            # A fresh copy: the tree position of a cached column may be stale after earlier lines.
+            ColumnPage.objects.get(pk=item.column.pk).add_child(instance=page)
             page.save_revision().publish()
     except BaseException:
         for document in stored:

@@ -4,7 +4,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import audit, projection
+from . import projection
+from .audit.log import record as audit_record
 
 
 @receiver(page_published)
@@ -16,7 +17,7 @@ def on_page_published(sender, instance, **kwargs):
     elif isinstance(instance, ColumnPage):
         projection.reproject_subtree(instance)
     revision = kwargs.get("revision")
-    audit.record("publish", user=getattr(revision, "user", None), target=f"{instance.title} (#{instance.pk})")
+    audit_record("publish", user=getattr(revision, "user", None), target=f"{instance.title} (#{instance.pk})")
 
 
 @receiver(page_unpublished)
@@ -25,7 +26,7 @@ def on_page_unpublished(sender, instance, **kwargs):
 
     for article in ArticlePage.objects.descendant_of(instance, inclusive=True):
         projection.remove_page(article)
-    audit.record("unpublish", user=kwargs.get("user"), target=f"{instance.title} (#{instance.pk})")
+    audit_record("unpublish", user=kwargs.get("user"), target=f"{instance.title} (#{instance.pk})")
 
 
 @receiver(post_page_move)
@@ -39,4 +40,4 @@ def on_page_deleted(sender, instance, **kwargs):
 
     if isinstance(instance, ArticlePage):
         projection.remove_page(instance)
-        audit.record("delete", target=f"{instance.title} (#{instance.pk})")
+        audit_record("delete", target=f"{instance.title} (#{instance.pk})")

@@ -138,7 +138,7 @@ def test_demo_content(sample, departments):
 
 
 def test_audit_event(sample, departments, client):
-    from portal.models import AuditEvent
+    from portal.audit.models import AuditEvent
 
     client.post("/admin/login/", {"username": "jyj_editor", "password": "wrong"}, HTTP_HOST="jyj.localhost")
     assert ("audit_event", "login_failed", "jyj", False) in sample.calls

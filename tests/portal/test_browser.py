@@ -6,7 +6,6 @@ YYYY-MM-DD HH:MM, and the footer with 网站标识码. Navigation must work from
 screenshot of each page goes to test-artifacts/ for a human to look at.
 """
 
-import os
 import re
 from pathlib import Path
 
@@ -18,36 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PUBDATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only, launched exactly as conftest's session `browser`.
-
-    Playwright's sync API keeps an asyncio loop running in the main thread while it is open, and
-    Django then refuses every database call from that thread (SynchronousOnlyOperation): a
-    session-wide browser breaks all database tests that run after the first browser test. So the
-    browser is closed when this module ends, and meanwhile Django is told the calls are safe
-    (they are: the loop only idles between Playwright calls). See the report to the lead.
-    """
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def screenshot(page, name):

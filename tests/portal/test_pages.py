@@ -18,18 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tests.conftest import host
-from tenants.middleware import forget_hosts
 from tenants.provisioning import set_status
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PUBDATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_hosts():
-    """The host → department cache outlives the rolled-back transaction of a test."""
-    yield
-    forget_hosts()
 
 
 def get(client, prefix, url="/", status=200, **params):
@@ -334,3 +326,22 @@ def test_api_on_the_portal_spans_departments_and_filters(departments, client):
     data = get(client, "www", "/api/items/", department="jyj", column_type="notice").json()
     assert [r["title"] for r in data["results"]] == [f"区教育局通知公告样例{n}" for n in (1, 2, 3)]
     assert get(client, "www", "/api/items/", page="x", status=400).json()["error"]
+
+
+def test_making_an_article_private_takes_it_off_the_portal_and_api(departments, client):
+    """Content behind a login must not be listed publicly by the portal or the API."""
+    from portal.accounts.models import User
+    from portal.pages.models import ArticlePage
+
+    title = "区教育局通知公告样例3"
+    with tenant_context(departments["jyj"]):
+        page_id = ArticlePage.objects.get(title=title).pk
+    client.force_login(User.objects.get(username="jyj_head"))
+    response = client.post(f"/admin/pages/{page_id}/privacy/", {"restriction_type": "login"}, HTTP_HOST=host("jyj"))
+    assert response.status_code == 200
+    client.logout()
+    assert get(client, "jyj", "/notices/sample-3/", status=302)["Location"].startswith("/_util/login/")
+    assert title not in get(client, "jyj", "/notices/").content.decode()
+    assert title not in [r["title"] for r in get(client, "jyj", "/api/items/").json()["results"]]
+    assert title not in [r["title"] for r in get(client, "www", "/api/items/").json()["results"]]
+    assert title not in get(client, "www").content.decode()

@@ -21,18 +21,11 @@ from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, 
 
 from portal.accounts.models import User
 from tests.conftest import PASSWORD, host
-from tenants.middleware import DepartmentMiddleware, forget_hosts
+from tenants.middleware import DepartmentMiddleware
 from tenants.provisioning import set_status
 
 JYJ_TITLES = [f"区教育局{column}样例{n}" for column in ("部门动态", "通知公告") for n in (1, 2, 3)]
 WJJ_TITLES = [f"区卫生健康局{column}样例{n}" for column in ("部门动态", "通知公告") for n in (1, 2, 3)]
-
-
-@pytest.fixture(autouse=True)
-def _forget_cached_hosts():
-    """The host → department cache outlives the rolled-back transaction of a test."""
-    yield
-    forget_hosts()
 
 
 def login(client, username):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
-from portal import audit
+from portal.audit.log import record as audit_record
 from tenants.admin_views import central_admin_required
 
 from .forms import CentralRoleForm, DepartmentRoleForm, PersonCreateForm
@@ -23,7 +23,7 @@ def person_create(request):
     form = PersonCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = form.save()
-        audit.record("user_create", request=request, target=person.username)
+        audit_record("user_create", request=request, target=person.username)
         messages.success(request, f"已创建账号 {person.username}")
         return redirect("accounts_admin:detail", pk=person.pk)
     return TemplateResponse(request, "tenants/admin/form.html", {"page_title": "新建人员账号", "form": form})
@@ -39,7 +39,7 @@ def person_detail(request, pk):
             if request.POST.get("form") == "department" and role_form.is_valid():
                 department, role = role_form.cleaned_data["department"], role_form.cleaned_data["role"]
                 grant_department_role(person, department, role)
-                audit.record("role_grant", request=request, target=f"{person.username} {department.name} {role}")
+                audit_record("role_grant", request=request, target=f"{person.username} {department.name} {role}")
                 messages.success(request, "已授予单位角色")
                 return redirect("accounts_admin:detail", pk=person.pk)
             if request.POST.get("form") == "revoke":
@@ -47,13 +47,13 @@ def person_detail(request, pk):
 
                 department = get_object_or_404(Department, pk=request.POST.get("department"))
                 revoke_department_role(person, department, request.POST.get("role", ""))
-                audit.record("role_revoke", request=request,
+                audit_record("role_revoke", request=request,
                              target=f"{person.username} {department.name} {request.POST.get('role')}")
                 messages.success(request, "已撤销单位角色")
                 return redirect("accounts_admin:detail", pk=person.pk)
             if request.POST.get("form") == "central" and central_form.is_valid():
                 grant_central_role(person, central_form.cleaned_data["role"], granted_by=request.user)
-                audit.record("role_grant", request=request, target=f"{person.username} {central_form.cleaned_data['role']}")
+                audit_record("role_grant", request=request, target=f"{person.username} {central_form.cleaned_data['role']}")
                 messages.success(request, "已授予中心角色")
                 return redirect("accounts_admin:detail", pk=person.pk)
         except RoleError as error:

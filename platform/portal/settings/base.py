@@ -46,6 +46,7 @@ SHARED_APPS = [
     "tenants",
     "portal",
     "portal.accounts",
+    "portal.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

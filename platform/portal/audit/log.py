@@ -1,7 +1,4 @@
-"""The audit log: one function records an event; plugins observe it through `audit_event`."""
-
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+"""`record()` is the one way to write the audit log; plugins observe it through `audit_event`."""
 
 from .models import AuditEvent
 
@@ -17,7 +14,7 @@ def record(event: str, *, request=None, user=None, username: str = "", success: 
            target: str = "", department=None, details: dict | None = None) -> AuditEvent:
     from tenants.middleware import current_department
 
-    from .plugins import hooks_for
+    from portal.plugins import hooks_for
 
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
@@ -34,16 +31,3 @@ def record(event: str, *, request=None, user=None, username: str = "", success: 
     return entry
 
 
-@receiver(user_logged_in)
-def on_login(sender, request, user, **kwargs):
-    record("login", request=request, user=user)
-
-
-@receiver(user_logged_out)
-def on_logout(sender, request, user, **kwargs):
-    record("logout", request=request, user=user)
-
-
-@receiver(user_login_failed)
-def on_login_failed(sender, credentials, request=None, **kwargs):
-    record("login_failed", request=request, username=credentials.get("username", ""), success=False)

@@ -1,0 +1,29 @@
+"""The audit log (等保 level 3, 网络安全法 第二十一条): kept at least six months, never edited."""
+
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One line of the audit log (网络安全法 第二十一条: kept at least six months)."""
+
+    time = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="用户"
+    )
+    username = models.CharField("用户名", max_length=150, blank=True)
+    event = models.CharField("事件", max_length=40, db_index=True)
+    success = models.BooleanField("成功", default=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    department = models.ForeignKey(
+        "tenants.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="单位"
+    )
+    target = models.CharField("对象", max_length=255, blank=True)
+    details = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-time", "-id"]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.event}"
