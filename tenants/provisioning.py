@@ -134,6 +134,11 @@ def ensure_site(department: Department):
     for slug, column in existing.items():
         if slug not in wanted and not column.get_children().exists():
             column.delete()
+    # Navigation follows the order of the specs (the template's columns may differ from them).
+    ordered = [c.slug for c in ColumnPage.objects.child_of(home).order_by("path")]
+    if [slug for slug in ordered if slug in wanted] != [spec.slug for spec in specs]:
+        for spec in specs:
+            ColumnPage.objects.get(pk=ColumnPage.objects.child_of(home).get(slug=spec.slug).pk).move(home, "last-child")
 
     site = Site.objects.first()
     if site is None:

@@ -41,6 +41,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from portal.accounts.roles import grant_central_role, grant_department_role
     from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
 
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    assert name.startswith("test_"), f"测试只能在测试数据库上运行，当前是 {name}"
     with django_db_blocker.unblock():
         ensure_public_tenant()
         ensure_template()
@@ -126,6 +130,7 @@ def live_server_url(django_db_setup):
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
     env["PUBLIC_PORT"] = str(LIVE_PORT)
+    env["DB_CONN_MAX_AGE"] = "0"  # no connection outlives the server, so the test database can be dropped
     log = open(ROOT / ".services" / "test-server.log", "w")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{LIVE_PORT}", "--noreload", "--nothreading"],

@@ -1,10 +1,13 @@
 """Keeps `PublishedItem` (the public-schema projection) in step with the live pages.
 
 Called from Wagtail's publish/unpublish signals, which fire inside the publishing transaction,
-so a page is never live without its projection row or the other way round.
+so a page is never live without its projection row or the other way round. Making a page private
+(or public again) fires no publish signal, so view restrictions are followed here too.
 """
 
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import PageViewRestriction
 
 from .models import PublishedItem
 
@@ -62,3 +65,19 @@ def reproject_subtree(page) -> int:
 
 def schema_name() -> str:
     return connection.schema_name
+
+
+def on_view_restriction_changed(sender, instance, **kwargs):
+    """A page (and everything below it) was made private or public again: private articles leave
+    the projection, so the portal and the API never list them; public ones come back."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        reproject_subtree(page)
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(
+        on_view_restriction_changed, sender=PageViewRestriction, dispatch_uid="projection.restriction"
+    )

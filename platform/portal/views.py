@@ -43,7 +43,12 @@ def serve_media(request, path):
 def items_api(request):
     """Published items of this department (the portal: of all), newest first, for syndication."""
     department = request.tenant
-    items = PublishedItem.objects.select_related("department").order_by("-publish_time", "-id")
+    # Like the portal homepage: suspended or archived departments' pages answer 503/410, so
+    # their items are not handed out.
+    items = (
+        PublishedItem.objects.filter(department__status="active")
+        .select_related("department").order_by("-publish_time", "-id")
+    )
     if not department.is_portal:
         items = items.filter(department=department)
     elif request.GET.get("department"):

@@ -17,8 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
-from tests.conftest import host
 from tenants.provisioning import set_status
+from tests.conftest import host
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PUBDATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
@@ -86,7 +86,7 @@ def test_portal_homepage_lists_latest_department_news_and_notices(departments, c
     assert all(PUBDATE.match(d) for d in dates) and dates == sorted(dates, reverse=True)
     assert ("区教育局部门动态样例1", "区教育局", "2026-11-20 09:30") in [n[:3] for n in news]
     # A department's item links to the page on the department's own host.
-    href = dict((title, href) for title, _, _, href in news)["区教育局部门动态样例1"]
+    href = {title: href for title, _, _, href in news}["区教育局部门动态样例1"]
     assert re.match(r"^http://jyj\.localhost(:\d+)?/news/sample-1/$", href)
     # The portal's own columns and the list of department channels.
     assert ("源城区人民政府源城要闻样例1", "") in [n[:2] for n in section_items(soup, "源城要闻")]
@@ -145,7 +145,8 @@ def test_column_lists_articles_newest_first_in_pages(departments, client):
         for n in [5, 12, 1, 20, 3, 14, 7, 21, 9, 16, 2, 18, 11, 6, 19, 4, 13, 8, 17, 10, 15]:
             publish_article(column, f"教育政策文件第{n:02d}号", base + timedelta(days=n), f"policy-{n}")
     soup = soup_of(get(client, "jyj", "/policies/"))
-    first = [(li.a.get_text(strip=True), li.time.get_text(strip=True)) for li in soup.select("ul.item-list > li")]
+    rows = soup.select("ul.item-list > li")
+    first = [(li.a.get_text(strip=True), li.time.get_text(strip=True)) for li in rows]
     assert [title for title, _ in first] == [f"教育政策文件第{n:02d}号" for n in range(21, 1, -1)]
     assert first[0][1] == "2026-06-22 08:00" and all(PUBDATE.match(date) for _, date in first)
     pagination = soup.find("nav", class_="pagination")
@@ -336,8 +337,9 @@ def test_making_an_article_private_takes_it_off_the_portal_and_api(departments, 
     title = "区教育局通知公告样例3"
     with tenant_context(departments["jyj"]):
         page_id = ArticlePage.objects.get(title=title).pk
+    privacy_url = f"/admin/pages/{page_id}/privacy/"
     client.force_login(User.objects.get(username="jyj_head"))
-    response = client.post(f"/admin/pages/{page_id}/privacy/", {"restriction_type": "login"}, HTTP_HOST=host("jyj"))
+    response = client.post(privacy_url, {"restriction_type": "login"}, HTTP_HOST=host("jyj"))
     assert response.status_code == 200
     client.logout()
     assert get(client, "jyj", "/notices/sample-3/", status=302)["Location"].startswith("/_util/login/")
@@ -345,3 +347,9 @@ def test_making_an_article_private_takes_it_off_the_portal_and_api(departments, 
     assert title not in [r["title"] for r in get(client, "jyj", "/api/items/").json()["results"]]
     assert title not in [r["title"] for r in get(client, "www", "/api/items/").json()["results"]]
     assert title not in get(client, "www").content.decode()
+    # Public again: listed again.
+    client.force_login(User.objects.get(username="jyj_head"))
+    client.post(privacy_url, {"restriction_type": "none"}, HTTP_HOST=host("jyj"))
+    client.logout()
+    assert title in [r["title"] for r in get(client, "www", "/api/items/").json()["results"]]
+    assert title in get(client, "www").content.decode()
