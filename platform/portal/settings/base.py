@@ -47,6 +47,7 @@ SHARED_APPS = [
     "portal",
     "portal.accounts",
     "portal.audit",
+    "portal.governance",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -1,0 +1,1 @@
+"""Models of publishing governance (public schema)."""
