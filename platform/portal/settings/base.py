@@ -48,6 +48,7 @@ SHARED_APPS = [
     "portal.accounts",
     "portal.audit",
     "portal.governance",
+    "portal.workcalendar",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
