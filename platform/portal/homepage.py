@@ -20,6 +20,18 @@ def portal_latest(column_type: str, limit: int = HOMEPAGE_ITEMS, exclude_portal:
     return list(items[:limit])
 
 
+def _featured_items(column_type: str) -> list:
+    """Department items the centre approved for this homepage column (信息发布申请表)."""
+    from portal.homepage_requests.services import featured
+
+    items = []
+    for homepage_request in featured(column_type):
+        if homepage_request.item is not None:
+            homepage_request.item.featured = True
+            items.append(homepage_request.item)
+    return items
+
+
 def homepage_context(page, request) -> dict:
     from portal.pages.models import ArticlePage, ColumnPage
 
@@ -33,7 +45,9 @@ def homepage_context(page, request) -> dict:
                 .order_by("-publish_time", "-id")
                 .only("id", "title", "url_path", "publish_time", "path", "depth")[:HOMEPAGE_ITEMS]
             )
-            blocks.append({"column": column, "items": latest})
+            if department is not None and department.is_portal:
+                latest = _featured_items(column.column_type) + latest
+            blocks.append({"column": column, "items": latest[:HOMEPAGE_ITEMS]})
     context = {"columns": columns, "column_blocks": blocks}
     if department is not None and department.is_portal:
         context["department_news"] = portal_latest("news")

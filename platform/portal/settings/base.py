@@ -49,6 +49,7 @@ SHARED_APPS = [
     "portal.audit",
     "portal.governance",
     "portal.workcalendar",
+    "portal.homepage_requests",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
