@@ -22,6 +22,7 @@ class PublishedItem(models.Model):
     source = models.CharField("信息来源", max_length=100, blank=True)
     summary = models.TextField("摘要", blank=True)
     body_text = models.TextField("正文文本", blank=True)
+    information_date = models.DateField("信息生成日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -40,6 +40,7 @@ def project_article(page) -> PublishedItem | None:
             "source": page.source or department.name,
             "summary": page.summary or page.body_text()[:200],
             "body_text": page.body_text(),
+            "information_date": page.information_date,
         },
     )
     return item

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .plugins import collected_urls, hooks_for
+from .timeliness_views import timeliness_report
 
 
 @hooks.register("register_admin_urls")
@@ -12,6 +13,7 @@ def central_admin_urls():
     return [
         path("departments/", include("tenants.admin_urls", namespace="tenants_admin")),
         path("people/", include("portal.accounts.admin_urls", namespace="accounts_admin")),
+        path("timeliness/", timeliness_report, name="timeliness_report"),
         path("plugins/", include(collected_urls("admin_urls", under_plugin_name=True))),
     ]
 
@@ -31,6 +33,11 @@ def departments_menu_item():
 @hooks.register("register_admin_menu_item")
 def people_menu_item():
     return CentralMenuItem("人员管理", reverse("accounts_admin:index"), icon_name="group", order=9010)
+
+
+@hooks.register("register_admin_menu_item")
+def timeliness_menu_item():
+    return MenuItem("主动公开时效", reverse("timeliness_report"), icon_name="time", order=810)
 
 
 @hooks.register("construct_main_menu")
