@@ -100,7 +100,8 @@ def _column_specs(department: Department) -> list[ColumnSpec]:
 
 @transaction.atomic
 def ensure_site(department: Department):
-    """Inside the department's schema: home page, default columns, the one Site, role groups."""
+    """Inside the department's schema: home page, default columns, the one Site, role groups and
+    the review workflow (信息发布审核)."""
     from portal.pages.models import ColumnPage, HomePage
 
     root = Page.get_first_root_node()
@@ -151,6 +152,10 @@ def ensure_site(department: Department):
         site.save()
 
     _ensure_role_groups(home)
+    # Review before publishing (第十二条): 业务员 submit, the 负责人 group approves.
+    from portal.governance.workflow import ensure_review_workflow
+
+    ensure_review_workflow(home, role_group("head"))
     return home
 
 

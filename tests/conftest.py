@@ -88,6 +88,29 @@ def _publish_sample_articles(department):
             article.save_revision().publish()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    """`client.force_login()` stands for a finished login; for a central administrator that
+    includes the second factor (TOTP). Tests of the login itself post to /admin/login/ and go
+    through every step (tests/security)."""
+    from django.test.client import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        from portal.accounts import totp
+        from portal.accounts.models import TOTPDevice
+
+        original(self, user, backend)
+        if totp.requires_second_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"secret": totp.new_secret()})
+            session = self.session
+            totp.mark_verified(session, device)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def departments(db):
     from tenants.models import Department

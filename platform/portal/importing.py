@@ -9,7 +9,6 @@ leaves nothing behind and a good one is live with its projection row. Lines alre
 """
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -27,21 +25,13 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from portal.governance.confidentiality import PublishingBlocked
+
 TZ = ZoneInfo("Asia/Shanghai")
 REQUIRED_FIELDS = ("department", "column", "title", "body_html", "publish_time")
 TEXT_LIMITS = {"title": 255, "source": 100, "author": 64, "keywords": 200, "summary": None}
 DOWNLOAD_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
-
-# Structure only: Word's fonts, colours, spans and classes do not survive.
-ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "ul", "ol", "li",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "img",
-}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
 
 
 class LineError(Exception):
@@ -101,13 +91,11 @@ class _Item:
 
 def clean_body(html: str) -> str:
     """Keep the structure of legacy HTML (paragraphs, headings, lists, tables, links, images)
-    and drop every style, class, font and span; empty paragraphs left by Word go too."""
-    cleaned = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES, link_rel=None,
-        strip_comments=True,
-    )
-    cleaned = re.sub(r"<p>(?:\s|&nbsp;|\u00a0|\u3000|<br>)*</p>", "", cleaned)
-    return cleaned.strip()
+    and drop every style, class, font and span; empty paragraphs left by Word go too. The
+    platform's one cleaner does it (`portal.governance.cleaning`), as for every saved article."""
+    from portal.governance.cleaning import clean_html
+
+    return clean_html(html)
 
 
 def parse_publish_time(value) -> datetime:
@@ -144,7 +132,8 @@ class _Lookups:
         key = prefix.strip().lower()
         if key not in self.departments:
             self.departments[key] = Department.objects.filter(
-                host_prefix=key, kind__in=[Department.Kind.PORTAL, Department.Kind.BUREAU, Department.Kind.TOWN]
+                host_prefix=key,
+                kind__in=[Department.Kind.PORTAL, Department.Kind.BUREAU, Department.Kind.TOWN],
             ).first()
         if self.departments[key] is None:
             raise LineError(f"未知的单位“{prefix}”")
@@ -155,7 +144,8 @@ class _Lookups:
 
         if department.host_prefix not in self.columns:
             with tenant_context(department):
-                columns = list(ColumnPage.objects.all().only("id", "title", "slug", "depth", "path", "url_path"))
+                fields = ("id", "title", "slug", "depth", "path", "url_path")
+                columns = list(ColumnPage.objects.all().only(*fields))
             by_slug = {column.slug: column for column in columns if column.depth == 3}
             by_title: dict[str, list] = {}
             for column in columns:
@@ -267,14 +257,16 @@ def _load_attachment(reference: str, base_dir: Path, client: httpx.Client) -> _A
 def _exists(item: _Item) -> bool:
     from portal.pages.models import ArticlePage
 
-    return ArticlePage.objects.child_of(item.column).filter(title=item.title, publish_time=item.publish_time).exists()
+    siblings = ArticlePage.objects.child_of(item.column)
+    return siblings.filter(title=item.title, publish_time=item.publish_time).exists()
 
 
 def _slug(item: _Item) -> str:
     """ASCII, stable for the same article: publish minute plus a hash of the title."""
     from wagtail.models import Page
 
-    base = f"{timezone.localtime(item.publish_time, TZ):%Y%m%d%H%M}-{sha1(item.title.encode()).hexdigest()[:6]}"
+    digest = sha1(item.title.encode()).hexdigest()[:6]
+    base = f"{timezone.localtime(item.publish_time, TZ):%Y%m%d%H%M}-{digest}"
     siblings = Page.objects.child_of(item.column)
     slug, number = base, 2
     while siblings.filter(slug=slug).exists():
@@ -349,8 +341,13 @@ def import_jsonl(
 def _import_line(number, raw, base_dir, lookups, client, dry_run, seen, result):
     try:
         item = _parse_line(raw, lookups)
-        key = (item.department.pk, item.column.pk, item.title, item.publish_time)
-        with tenant_context(item.department):
+    except LineError as error:
+        result.failed += 1
+        result.errors.append(LineProblem(number, str(error)))
+        return
+    key = (item.department.pk, item.column.pk, item.title, item.publish_time)
+    with tenant_context(item.department):
+        try:
             if key in seen or _exists(item):
                 result.existing += 1
                 result.existing_lines.append(number)
@@ -358,12 +355,17 @@ def _import_line(number, raw, base_dir, lookups, client, dry_run, seen, result):
             item.attachments = [_load_attachment(ref, base_dir, client) for ref in item.attachment_refs]
             if not dry_run:
                 _create(item)
-        seen.add(key)
-        result.imported += 1
-    except LineError as error:
-        result.failed += 1
-        result.errors.append(LineProblem(number, str(error)))
-    except (ValidationError, DatabaseError, OSError) as error:
-        result.failed += 1
-        detail = "；".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
-        result.errors.append(LineProblem(number, f"写入失败，本行未导入（{detail}）"))
+        except LineError as error:
+            reason = str(error)
+        except PublishingBlocked as blocked:  # the platform's publishing rules (保密审查 …) said no
+            # Not `blocked.record()`: it points at the page, which the rollback has removed.
+            reason = f"未通过发布检查，本行未导入（{blocked.text}）"
+        except (ValidationError, DatabaseError, OSError) as error:
+            detail = "；".join(error.messages) if isinstance(error, ValidationError) else str(error).strip()
+            reason = f"写入失败，本行未导入（{detail}）"
+        else:
+            seen.add(key)
+            result.imported += 1
+            return
+    result.failed += 1
+    result.errors.append(LineProblem(number, reason))

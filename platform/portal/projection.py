@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
 
+from search import outbox as search_outbox
+
 from .models import PublishedItem
 
 
@@ -43,6 +45,8 @@ def project_article(page) -> PublishedItem | None:
             "information_date": page.information_date,
         },
     )
+    # Same transaction: the search projection and its outbox entry (pushed to Elasticsearch after commit).
+    search_outbox.article_changed(item, department)
     return item
 
 
@@ -51,6 +55,7 @@ def remove_page(page) -> None:
     if department is None:
         return
     PublishedItem.objects.filter(department=department, kind="article", object_id=page.pk).delete()
+    search_outbox.article_removed(department, [page.pk])
 
 
 def reproject_subtree(page) -> int:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("feeds/<path:column_path>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),
     path("feeds/<path:column_path>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
     path("about-site/", site_pages.about_site, name="about_site"),
+    path("", include("search.urls")),
     *collected_urls("public_urls"),
 ]
 

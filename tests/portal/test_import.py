@@ -11,13 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
 from django_tenants.utils import tenant_context
-
 from portal.demo.files import make_docx, make_pdf
 from portal.importing import clean_body, import_jsonl
 
 WORD_HTML = (
     '<p class="MsoNormal" style="font-family:仿宋;color:red"><span style="font-size:16pt">'
-    '为做好<font color="red" face="仿宋_GB2312">校园安全</font>工作，现将有关事项通知如下。</span><o:p></o:p></p>'
+    '为做好<font color="red" face="仿宋_GB2312">校园安全</font>工作，现将有关事项通知如下。'
+    "</span><o:p></o:p></p>"
     "<p>&nbsp;</p>"
     '<table class="MsoTableGrid" style="border-collapse:collapse"><tr>'
     '<td colspan="2" style="width:200px"><span>学校名称</span></td><td rowspan="2">人数</td></tr>'
@@ -36,7 +36,8 @@ def served(tmp_path):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield folder, f"http://127.0.0.1:{server.server_address[1]}"
@@ -64,6 +65,10 @@ def _new_documents(department, before):
         return list(get_document_model().objects.exclude(pk__in=before).order_by("pk"))
 
 
+def _stored_files(storage) -> set[str]:
+    return set(storage.listdir("documents")[1]) if storage.exists("documents") else set()
+
+
 def _write_jsonl(path, lines):
     path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
                               for line in lines) + "\n", encoding="utf-8")
@@ -86,13 +91,16 @@ def test_clean_body_keeps_structure_and_drops_word_styling():
     assert '<a href="https://www.example.gov.cn/">原文链接</a>' in cleaned
 
 
-def test_import_publishes_good_lines_and_reports_bad_ones(departments, client, tmp_path, served, jyj_documents):
+def test_import_publishes_good_lines_and_reports_bad_ones(
+    departments, client, tmp_path, served, jyj_documents
+):
     from portal.models import PublishedItem
 
     education = departments["jyj"]
     files = tmp_path / "files"
     files.mkdir()
-    (files / "实施方案.pdf").write_bytes(make_pdf("源城区校园安全工作实施方案", ["各学校：现将方案印发给你们。"]))
+    plan_pdf = make_pdf("源城区校园安全工作实施方案", ["各学校：现将方案印发给你们。"])
+    (files / "实施方案.pdf").write_bytes(plan_pdf)
     (files / "run.exe").write_bytes(b"MZ")
     served_dir, base_url = served
     (served_dir / "baoming.docx").write_bytes(make_docx("报名表", ["姓名：", "联系电话："]))
@@ -104,7 +112,8 @@ def test_import_publishes_good_lines_and_reports_bad_ones(departments, client, t
     }
     notice = {
         "department": "JYJ", "column": "notices", "title": "关于2023年秋季学期开学工作的通知（旧站迁移）",
-        "body_html": "<p>各学校：</p><p>秋季学期定于9月1日开学。</p>", "publish_time": "2023-08-20T10:00:00+08:00",
+        "body_html": "<p>各学校：</p><p>秋季学期定于9月1日开学。</p>",
+        "publish_time": "2023-08-20T10:00:00+08:00",
     }
     lines = [
         good,  # 1
@@ -118,14 +127,15 @@ def test_import_publishes_good_lines_and_reports_bad_ones(departments, client, t
         {**notice, "title": "附件网址失效的文章", "attachments": [f"{base_url}/gone.pdf"]},  # 9
         {**notice, "title": "时间格式错误的文章", "publish_time": "2023年8月20日"},  # 10
         {**notice, "title": "栏目不存在的文章", "column": "不存在的栏目"},  # 11
+        {**notice, "title": "含密级标志的文章", "body_html": "<p>机密★1年</p><p>本通知请勿外传。</p>"},  # 12
     ]
     path = _write_jsonl(tmp_path / "legacy.jsonl", lines)
 
     result = import_jsonl(path)
 
-    assert (result.imported, result.failed, result.existing) == (2, 8, 0)
+    assert (result.imported, result.failed, result.existing) == (2, 9, 0)
     reasons = {problem.line: problem.reason for problem in result.errors}
-    assert sorted(reasons) == [2, 3, 4, 7, 8, 9, 10, 11]
+    assert sorted(reasons) == [2, 3, 4, 7, 8, 9, 10, 11, 12]
     assert "JSON 格式错误" in reasons[2]
     assert reasons[3] == "未知的单位“nosuch”"
     assert reasons[4] == "附件文件“files/不存在.pdf”不存在"
@@ -134,24 +144,25 @@ def test_import_publishes_good_lines_and_reports_bad_ones(departments, client, t
     assert "HTTP 404" in reasons[9]
     assert "无法识别" in reasons[10]
     assert "没有栏目“不存在的栏目”" in reasons[11]
+    assert reasons[12].startswith("未通过发布检查") and "机密" in reasons[12]
     assert str(result.errors[0]).startswith("第 2 行：")
-    assert result.summary() == "导入 2 条，失败 8 条"
+    assert result.summary() == "导入 2 条，失败 9 条"
 
     # Nothing of a failed line is left behind: only line 1's two attachments were stored.
     documents = jyj_documents()
     assert [document.title for document in documents] == ["实施方案", "baoming"]
-    for title in ("附件缺失的文章", "附件类型不允许的文章", "附件网址失效的文章", "未知单位的文章"):
+    for title in ("附件缺失的文章", "附件类型不允许的文章", "附件网址失效的文章", "未知单位的文章", "含密级标志的文章"):
         assert _article(education, title) is None
 
-    article = _article(education, good["title"])
-    assert article.live and article.get_parent().slug == "news"
-    assert (article.source, article.author, article.keywords) == ("区教育局", "张老师", "校园安全,教育")
-    stored = article.body[0].value.source
+    with tenant_context(education):
+        article = _article(education, good["title"])
+        assert article.live and article.get_parent().slug == "news"
+        assert (article.source, article.author, article.keywords) == ("区教育局", "张老师", "校园安全,教育")
+        assert [a.title for a in article.attachments.all()] == ["实施方案", "baoming"]
+        stored = article.body[0].value.source
     for gone in ("style=", "<span", "<font", "仿宋", "class="):
         assert gone not in stored
     assert '<td colspan="2">学校名称</td>' in stored
-    with tenant_context(education):
-        assert [a.title for a in article.attachments.all()] == ["实施方案", "baoming"]
 
     items = {item.title: item for item in PublishedItem.objects.filter(department=education)}
     assert items[good["title"]].column_title == "部门动态"
@@ -179,7 +190,8 @@ def test_rerun_skips_what_exists_and_the_command_reports_in_chinese(departments,
     assert "第 2 行：title 字段不能为空" in err.getvalue()
     assert "导入 1 条，失败 1 条" in out.getvalue()
 
-    assert import_jsonl(path, dry_run=True).summary() == "试运行（未写入数据库）：可导入 0 条，失败 1 条，已存在 1 条（已跳过）"
+    dry = import_jsonl(path, dry_run=True)
+    assert dry.summary() == "试运行（未写入数据库）：可导入 0 条，失败 1 条，已存在 1 条（已跳过）"
     out = StringIO()
     _write_jsonl(path, [line])
     call_command("import_content", str(path), stdout=out, stderr=StringIO())
@@ -200,7 +212,6 @@ def test_dry_run_writes_nothing(departments, tmp_path, jyj_documents):
 
 def test_a_line_that_fails_while_writing_leaves_nothing(departments, tmp_path, monkeypatch, jyj_documents):
     from django.core.files.storage import default_storage
-
     from portal.pages.models import ArticlePage
 
     original = ArticlePage.save_revision
@@ -217,9 +228,10 @@ def test_a_line_that_fails_while_writing_leaves_nothing(departments, tmp_path, m
         "publish_time": "2022-03-03 08:00", "attachments": ["附件.pdf"],
     }
     with tenant_context(departments["jyj"]):
-        files_before = set(default_storage.listdir("documents")[1]) if default_storage.exists("documents") else set()
+        files_before = _stored_files(default_storage)
         result = import_jsonl(_write_jsonl(tmp_path / "fail.jsonl", [line]))
-        files_after = set(default_storage.listdir("documents")[1]) if default_storage.exists("documents") else set()
-    assert result.failed == 1 and "写入失败" in result.errors[0].reason and "模拟数据库故障" in result.errors[0].reason
+        files_after = _stored_files(default_storage)
+    assert result.failed == 1
+    assert "写入失败" in result.errors[0].reason and "模拟数据库故障" in result.errors[0].reason
     assert _article(departments["jyj"], "写入时出错的文章") is None
     assert jyj_documents() == [] and files_after == files_before

@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = "账号与角色"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -23,6 +23,7 @@ class PersonCreateForm(forms.ModelForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.set_password(self.cleaned_data["password"])
+        user.must_change_password = True  # the centre knows this password: the person changes it first
         if commit:
             user.save()
         return user
@@ -41,3 +42,62 @@ class DepartmentRoleForm(forms.Form):
 
 class CentralRoleForm(forms.Form):
     role = forms.ChoiceField(label="中心角色", choices=CentralRole.choices)
+
+
+class PasswordResetByAdminForm(forms.Form):
+    """An administrator gives a person a temporary password, to be changed at the next login."""
+
+    password = forms.CharField(label="临时密码", widget=forms.PasswordInput(render_value=False),
+                               help_text="至少 8 位，须包含字母、数字和符号；对方登录后须立即修改")
+
+    def __init__(self, person, *args, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password, self.person)
+        return password
+
+
+class OwnPasswordChangeForm(forms.Form):
+    """Changing one's own password: the old one proves it is the person, not a borrowed session."""
+
+    old_password = forms.CharField(label="当前密码", strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password1 = forms.CharField(label="新密码", strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                    help_text="至少 8 位，须同时包含字母、数字和符号，"
+                                              "不能包含用户名，不能与最近 5 次的密码相同")
+    new_password2 = forms.CharField(label="再次输入新密码", strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        if not self.user.check_password(old):
+            raise forms.ValidationError("当前密码不正确，请重新输入")
+        return old
+
+    def clean(self):
+        cleaned = super().clean()
+        new1, new2 = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if new1 and new2 and new1 != new2:
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        elif new1:
+            try:
+                validate_password(new1, self.user)
+            except forms.ValidationError as error:
+                self.add_error("new_password1", error)
+        return cleaned
+
+
+class TOTPCodeForm(forms.Form):
+    code = forms.CharField(
+        label="6 位动态验证码", max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": "请输入手机验证器上显示的 6 位验证码"},
+    )

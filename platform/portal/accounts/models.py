@@ -8,9 +8,14 @@ truth for who holds which role where; `portal.accounts.roles` keeps the tenant m
 step with it.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission, PermissionsMixin, UserManager
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+# How many of a person's latest passwords may not be used again (第十四条, 等保 level 3).
+PASSWORD_HISTORY_SIZE = 5
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -23,6 +28,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("可登录后台", default=True)
     is_active = models.BooleanField("启用", default=True)
     date_joined = models.DateTimeField("创建时间", default=timezone.now)
+    must_change_password = models.BooleanField(
+        "须修改密码", default=False, help_text="由区信息中心创建或重置密码的账号，登录后须先修改密码"
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Raised to end every session of the person at once (force logout, lock, second-factor reset).
+    session_generation = models.PositiveIntegerField("会话代数", default=0, editable=False)
     groups = models.ManyToManyField(
         Group,
         through="access.GroupMembership",
@@ -64,6 +75,97 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             return True
         return self.central_roles.filter(role__in=roles).exists()
+
+    def save(self, *args, **kwargs):
+        """Stamp and remember every new password, whichever way it was set.
+
+        `set_password()` leaves the raw password in `_password`; Django's own re-hashing on login
+        (a new hasher or more iterations) clears it first, so a re-hash is not a change.
+        """
+        changed = self._password is not None or (
+            self._state.adding and self.password and self.has_usable_password()
+        )
+        if changed:
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+        if changed:
+            PasswordHistory.remember(self)
+
+    # Django checks this hash against the session on every request; it also covers the session
+    # generation, so raising the generation ends all of the person's sessions on every host.
+    def _session_hash(self, secret=None) -> str:
+        return salted_hmac(
+            "portal.accounts.User.session_hash", f"{self.password}\x00{self.session_generation}",
+            secret=secret, algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self):
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(fallback_secret)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a person's latest passwords, so that none of the last five is used again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    @classmethod
+    def remember(cls, user: User) -> None:
+        cls.objects.create(user=user, password=user.password)
+        stale = cls.objects.filter(user=user).values_list("pk", flat=True)[PASSWORD_HISTORY_SIZE:]
+        cls.objects.filter(pk__in=list(stale)).delete()
+
+    @classmethod
+    def latest_hashes(cls, user: User) -> list[str]:
+        """The person's last PASSWORD_HISTORY_SIZE passwords, the current one included."""
+        hashes = list(cls.objects.filter(user=user).values_list("password", flat=True)[:PASSWORD_HISTORY_SIZE])
+        if user.password and user.password not in hashes:
+            hashes = [user.password, *hashes][:PASSWORD_HISTORY_SIZE]
+        return hashes
+
+
+class TOTPDevice(models.Model):
+    """A central administrator's authenticator app (TOTP, RFC 6238): the second factor."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name="用户")
+    secret = models.CharField("密钥", max_length=64)
+    confirmed_at = models.DateTimeField("绑定时间", default=timezone.now)
+    # The time step of the last code accepted: a code is good once (no replay).
+    last_time_step = models.BigIntegerField("最近使用的时间片", default=0)
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+
+    def __str__(self):
+        return f"{self.user} 的动态口令"
+
+
+class LoginSession(models.Model):
+    """A session a person opened by logging in, so that an administrator can end them all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions", verbose_name="用户")
+    session_key = models.CharField("会话标识", max_length=40, unique=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=255, blank=True)
+    created_at = models.DateTimeField("登录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        ordering = ["-created_at"]
 
 
 class CentralRole(models.TextChoices):

@@ -37,16 +37,43 @@ def revoke_department_role(user: User, department, role: str) -> None:
         user.groups.remove(role_group(role))
 
 
+# 等保 三员分立: system, security and audit administration are held by three different people.
+SEPARATED_ROLES = (CentralRole.SYSTEM_ADMIN, CentralRole.SECURITY_ADMIN, CentralRole.AUDIT_ADMIN)
+
+
+def _separated_roles_held(user: User) -> set[str]:
+    held = set(CentralRoleAssignment.objects.filter(user=user, role__in=SEPARATED_ROLES).values_list("role", flat=True))
+    if user.is_superuser:
+        held.add(CentralRole.SYSTEM_ADMIN)  # a superuser can do everything a system administrator can
+    return held
+
+
+@transaction.atomic
 def grant_central_role(user: User, role: str, granted_by: User | None = None) -> CentralRoleAssignment:
     if role not in CentralRole.values:
         raise RoleError("未知的中心角色")
     if granted_by is not None and granted_by.pk == user.pk:
         raise RoleError("不能给自己授予角色")
+    if role in SEPARATED_ROLES:
+        others = _separated_roles_held(user) - {role}
+        if others:
+            held = "、".join(CentralRole(other).label for other in sorted(others))
+            raise RoleError(f"系统管理员、安全管理员和审计管理员须由不同人员担任，该人员已是{held}")
     assignment, _ = CentralRoleAssignment.objects.get_or_create(user=user, role=role)
     if role == CentralRole.SYSTEM_ADMIN and not user.is_superuser:
         user.is_superuser = True
         user.save(update_fields=["is_superuser"])
     return assignment
+
+
+@transaction.atomic
+def revoke_central_role(user: User, role: str, revoked_by: User | None = None) -> None:
+    if revoked_by is not None and revoked_by.pk == user.pk:
+        raise RoleError("不能撤销自己的角色")
+    CentralRoleAssignment.objects.filter(user=user, role=role).delete()
+    if role == CentralRole.SYSTEM_ADMIN and user.is_superuser:
+        user.is_superuser = False
+        user.save(update_fields=["is_superuser"])
 
 
 def departments_of(user: User):

@@ -1,20 +1,30 @@
 """`record()` is the one way to write the audit log; plugins observe it through `audit_event`."""
 
+from django.conf import settings
+
 from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The visitor's address, as the audit log and the login lockout both see it.
+
+    X-Forwarded-For is believed only as far as our own proxies wrote it: with TRUSTED_PROXY_COUNT
+    proxies (nginx) in front, the entry that many places from the right is the visitor's; anything
+    to its left was sent by the visitor and may be forged. Without a proxy the header is ignored.
+    """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and forwarded:
+        return forwarded[-min(proxies, len(forwarded))]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def record(event: str, *, request=None, user=None, username: str = "", success: bool = True,
            target: str = "", department=None, details: dict | None = None) -> AuditEvent:
-    from tenants.middleware import current_department
-
     from portal.plugins import hooks_for
+    from tenants.middleware import current_department
 
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None

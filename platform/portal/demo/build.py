@@ -73,11 +73,12 @@ def is_loaded(prefixes: Sequence[str] | None = None) -> bool:
     from portal.accounts.models import User
     from tenants.models import Department
 
-    departments = {d.host_prefix: d for d in Department.objects.filter(host_prefix__in=[
-        spec.prefix for spec in demo_specs(prefixes)])}
-    return all(_loaded(departments.get(spec.prefix)) for spec in demo_specs(prefixes)) and (
-        User.objects.filter(username=ADMIN_USERNAME).exists()
-    )
+    specs = demo_specs(prefixes)
+    existing = Department.objects.filter(host_prefix__in=[spec.prefix for spec in specs])
+    departments = {department.host_prefix: department for department in existing}
+    if not all(_loaded(departments.get(spec.prefix)) for spec in specs):
+        return False
+    return User.objects.filter(username=ADMIN_USERNAME).exists()
 
 
 def build_demo(
@@ -109,7 +110,9 @@ def build_demo(
     if jobs > 1 and len(todo) > 1:
         from .parallel import build_in_processes
 
-        build_in_processes(todo, seed=seed, items=items, today=today, jobs=jobs, progress=progress, result=result)
+        build_in_processes(
+            todo, seed=seed, items=items, today=today, jobs=jobs, progress=progress, result=result
+        )
     else:
         for spec in todo:
             build_department(spec, seed=seed, items=items, today=today, progress=progress, result=result)
@@ -125,16 +128,14 @@ CREATION_LOCK = 7_218_000
 
 
 @contextmanager
-def _creation_lock():
+def _serialized_creation():
+    """A transaction holding the creation lock until it ends."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [CREATION_LOCK])
-    try:
-        yield
-    finally:
+    with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [CREATION_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CREATION_LOCK])
+        yield
 
 
 def build_department(
@@ -154,7 +155,7 @@ def build_department(
     report(spec, 0, total)
     department = Department.objects.filter(host_prefix=spec.prefix).first()
     if department is None:
-        with _creation_lock():
+        with _serialized_creation():
             department = create_department(
                 name=spec.name, short_name=spec.short_name, host_prefix=spec.prefix, kind=spec.kind,
                 organization_code=spec.organization_code, address=spec.address, phone=spec.phone,
@@ -171,7 +172,8 @@ def build_department(
                 result.attachments += _publish(columns[plan.column], plan, spec, editor, head)
                 result.articles += 1
                 report(spec, done, total)
-            hooks_for(department).demo_content(department=department, rng=department_rng(seed, spec.prefix, "plugins"))
+            plugin_rng = department_rng(seed, spec.prefix, "plugins")  # plugins cannot shift the core's draws
+            hooks_for(department).demo_content(department=department, rng=plugin_rng)
     return department
 
 
@@ -182,17 +184,17 @@ def _publish(column, plan: ArticlePlan, spec: DepartmentSpec, editor, head) -> i
     attachments = []
     for attachment in plan.attachments:
         if attachment.kind == "pdf":
-            number = plan.doc_number if plan.column == "policies" else ""
-            data = make_pdf(attachment.heading, attachment.paragraphs,
-                            issuer=formal_name(spec) if number else "", number=number)
+            data = make_pdf(attachment.heading, attachment.paragraphs, issuer=attachment.issuer,
+                            number=attachment.number)
         else:
             data = make_docx(attachment.heading, attachment.paragraphs, author=formal_name(spec))
         title = attachment.title.split("：", 1)[-1]
         document = store_document(title, attachment.filename, data, user=editor)
         attachments.append(ArticleAttachment(document=document, title=attachment.title))
     page = ArticlePage(
-        title=plan.title, slug=plan.slug, publish_time=plan.publish_time, source=plan.source, author=plan.author,
-        summary=plan.summary, keywords=plan.keywords, information_date=plan.information_date, body=plan.blocks,
+        title=plan.title, slug=plan.slug, publish_time=plan.publish_time, source=plan.source,
+        author=plan.author, summary=plan.summary, keywords=plan.keywords,
+        information_date=plan.information_date, body=plan.blocks,
         attachments=attachments, live=False, owner=editor, first_published_at=plan.publish_time,
     )
     column.add_child(instance=page)

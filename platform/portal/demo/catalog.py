@@ -54,6 +54,7 @@ class DepartmentSpec:
     office_hours: str = "周一至周五 上午8:30—12:00，下午14:30—17:30（法定节假日除外）"
     sort_order: int = 100
     leaders: tuple[Person, ...] = field(default=())  # 领导之窗 of the portal
+    official_name: str = ""  # the name it signs documents with, when not derived from `name`
 
     @property
     def is_town(self) -> bool:
@@ -95,9 +96,9 @@ DEPARTMENTS: tuple[DepartmentSpec, ...] = (
     ),
     DepartmentSpec(
         "bgs", "区政府办公室", "区府办", "bureau", "office", "007218019",
-        "源城区文明路33号区政府大院1号楼", "0762-3332346", "ycbgs@heyuan.gov.cn", "源府办",
+        "源城区文明路33号区政府大院1号楼", "0762-3332346", "ycbgs@heyuan.gov.cn", "源府办函",
         Person("区政府党组成员、办公室主任", "温振华"), (Person("办公室副主任", "叶春梅"),),
-        "廖思颖", "曾庆丰", sort_order=10,
+        "廖思颖", "曾庆丰", sort_order=10, official_name="源城区人民政府办公室",
     ),
     DepartmentSpec(
         "jyj", "区教育局", "教育局", "bureau", "education", "007218384",

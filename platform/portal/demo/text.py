@@ -25,21 +25,30 @@ TZ = ZoneInfo("Asia/Shanghai")
 SPAN_DAYS = 730  # items are spread over the two years before today
 ATTACHMENT_RATE = 1 / 6
 FRESH_NEWS_MAX_DAYS = 6  # a department that is not deliberately stale has news from the last week
+# …and notices and policies from the last five months: the inspection allows six.
+FRESH_DOCUMENTS_MAX_DAYS = 150
 
-HOLIDAYS = {1: "春节", 2: "春节", 3: "清明节", 4: "“五一”劳动节", 5: "端午节", 6: "暑假", 7: "暑假", 8: "暑假",
-            9: "中秋节、国庆节", 10: "国庆节", 11: "元旦", 12: "元旦、春节"}
+HOLIDAYS = {
+    1: "春节", 2: "春节", 3: "清明节", 4: "“五一”劳动节", 5: "端午节", 6: "暑假",
+    7: "暑假", 8: "暑假", 9: "中秋节、国庆节", 10: "国庆节", 11: "元旦", 12: "元旦、春节",
+}
 SEASONS = {12: "冬季", 1: "冬季", 2: "冬季", 3: "春季", 4: "春季", 5: "春季", 6: "夏季", 7: "夏季", 8: "夏季",
            9: "秋季", 10: "秋季", 11: "秋季"}
-SPIRITS = ("习近平总书记重要讲话和重要指示批示精神", "省委全会精神", "市委经济工作会议精神", "中央八项规定及其实施细则精神",
-           "全省高质量发展大会精神")
+SPIRITS = (
+    "习近平总书记重要讲话和重要指示批示精神", "省委全会精神", "市委经济工作会议精神",
+    "中央八项规定及其实施细则精神", "全省高质量发展大会精神",
+)
 QUOTES = ("现在办事方便多了，政府的服务越来越贴心。", "身边的变化看得见、摸得着，我们打心底里满意。",
           "有什么问题找网格员，很快就有人来处理。", "政策讲得明明白白，我们心里更踏实了。")
 MEDIA_SOURCES = ("源城区融媒体中心", "河源日报", "河源市广播电视台")
 REPORTERS = ("邱雅琪", "温浩然", "黄思远", "叶子涵")
 BIRTHPLACES = ("广东紫金", "广东龙川", "广东和平", "广东连平", "广东东源", "广东兴宁")
 TOWNS = ("源南镇", "埔前镇", "上城街道", "高埔岗街道", "东埔街道", "新江街道", "源西街道")
-DOC_KINDS = ("实施方案", "工作方案", "行动方案", "实施细则", "实施办法", "管理办法", "若干措施", "应急预案", "工作要点",
-             "行动计划", "工作机制", "工作规则", "工作规定", "办法", "方案", "措施", "预案", "计划", "规则", "规定", "细则", "机制")
+DOC_KINDS = (
+    "实施方案", "工作方案", "行动方案", "实施细则", "实施办法", "管理办法", "若干措施", "应急预案",
+    "工作要点", "行动计划", "工作机制", "工作规则", "工作规定", "办法", "方案", "措施", "预案", "计划",
+    "规则", "规定", "细则", "机制",
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ class AttachmentPlan:
     kind: str  # pdf or docx
     heading: str  # first line inside the file
     paragraphs: tuple[str, ...]
+    issuer: str = ""  # policy PDFs carry the issuer's red header …
+    number: str = ""  # … and the document number
 
 
 @dataclass
@@ -67,6 +78,7 @@ class ArticlePlan:
     attachments: list[AttachmentPlan] = field(default_factory=list)
     policy_name: str = ""  # policies: the document's name, which its interpretation quotes
     doc_number: str = ""  # policies: 发文字号, e.g. 源教〔2025〕12号
+    issuer: str = ""  # policies: who signed it (源城区人民政府 or its 办公室 on the portal)
 
 
 def department_rng(seed: int, prefix: str, purpose: str = "core") -> random.Random:
@@ -80,7 +92,9 @@ def allocate(spec: DepartmentSpec, items: int) -> dict[str, int]:
     about = len(spec.leaders) if spec.is_portal else (1 if items < 30 else 2)
     services = min(len(TOPICS[spec.topic].services), max(1, round(items * 0.06)))
     policies = max(1, round(items * 0.10))
-    interpretations = 0 if spec.prefix in EMPTY_INTERPRETATION_DEPARTMENTS else max(1, min(policies, round(items * 0.08)))
+    interpretations = max(1, min(policies, round(items * 0.08)))
+    if spec.prefix in EMPTY_INTERPRETATION_DEPARTMENTS:
+        interpretations = 0
     notices = max(1, round(items * 0.22))
     news = max(1, items - about - services - policies - interpretations - notices)
     return {
@@ -97,12 +111,21 @@ def _spread(rng: random.Random, count: int, low: int, high: int) -> list[int]:
     return [low + int(width * index + rng.random() * width) for index in range(count)]
 
 
+def _freshen(rng: random.Random, offsets: list[int], low: int, high: int) -> list[int]:
+    """Make sure the newest of `offsets` lies in [low, high] days, whatever the item count."""
+    if offsets and offsets[0] > high:
+        offsets[0] = rng.randint(low, high)
+    return offsets
+
+
 def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def formal_name(spec: DepartmentSpec) -> str:
     """The name a department signs documents with: 源城区教育局, 源南镇人民政府, 上城街道办事处."""
+    if spec.official_name:
+        return spec.official_name
     if spec.is_portal:
         return spec.name
     if spec.is_town:
@@ -138,7 +161,8 @@ class Body:
         return self
 
     def link(self, before: str, label: str, href: str) -> "Body":
-        self._html.append(f'<p>{escape(before, quote=False)}<a href="{escape(href)}">{escape(label, quote=False)}</a></p>')
+        link = f'<a href="{escape(href)}">{escape(label, quote=False)}</a>'
+        self._html.append(f"<p>{escape(before, quote=False)}{link}</p>")
         self.paragraphs.append(before + label)
         return self
 
@@ -152,9 +176,8 @@ class Body:
 
     def table(self, caption: str, rows: list[list[str]]) -> "Body":
         self._flush()
-        self.blocks.append(("table", {
-            "data": rows, "first_row_is_table_header": True, "first_col_is_header": False, "table_caption": caption,
-        }))
+        value = {"data": rows, "first_row_is_table_header": True, "first_col_is_header": False}
+        self.blocks.append(("table", {**value, "table_caption": caption}))
         self.paragraphs.append(caption)
         self.paragraphs.extend("  ".join(row) for row in rows)
         return self
@@ -230,6 +253,17 @@ class Writer:
         return f"{moment:%Y%m%d}-{self.counter:03d}"
 
     @property
+    def area(self) -> str:
+        """The department's whole area, as documents say it: 全区 / 全镇 / 全街道."""
+        if self.spec.is_town:
+            return "全街道" if self.spec.name.endswith("街道") else "全镇"
+        return "全区"
+
+    @property
+    def ours(self) -> str:
+        return "我" + self.area[1:]
+
+    @property
     def leader(self) -> Person:
         return self.spec.leader
 
@@ -256,11 +290,12 @@ class Writer:
             column=column, title=title, slug=self.slug(moment), publish_time=moment,
             information_date=(moment - timedelta(days=self.rng.randint(0, 2))).date(),
             source=source or self.spec.name, author=author or self.spec.editor_name,
-            summary=summary[:180], keywords=",".join(words[:5]), blocks=body.done(), paragraphs=body.paragraphs,
+            summary=summary[:180], keywords=",".join(words[:5]), blocks=body.done(),
+            paragraphs=body.paragraphs,
         )
 
-    def signature(self, body: Body, moment: datetime):
-        body.p(formal_name(self.spec))
+    def signature(self, body: Body, moment: datetime, issuer: str = ""):
+        body.p(issuer or formal_name(self.spec))
         body.p(cn_date(moment.date()))
 
     def contact(self, body: Body):
@@ -290,7 +325,8 @@ class Writer:
             for index, offset in enumerate(about_offsets):
                 plans.append(self.about_page(index, self.moment(offset)))
 
-        policy_offsets = sorted(_spread(rng, counts["policies"], 10, SPAN_DAYS), reverse=True)
+        policy_offsets = _spread(rng, counts["policies"], 10, SPAN_DAYS)
+        policy_offsets = sorted(_freshen(rng, policy_offsets, 10, FRESH_DOCUMENTS_MAX_DAYS), reverse=True)
         for offset in policy_offsets:  # oldest first so that document numbers grow over the year
             self.policies.append(self.policy(self.moment(offset)))
         plans.extend(self.policies)
@@ -299,7 +335,8 @@ class Writer:
         for policy in newest_policies[: counts["interpretations"]]:
             plans.append(self.interpretation(policy))
 
-        for offset in _spread(rng, counts["notices"], 1, SPAN_DAYS):
+        notice_offsets = _spread(rng, counts["notices"], 1, SPAN_DAYS)
+        for offset in _freshen(rng, notice_offsets, 1, FRESH_DOCUMENTS_MAX_DAYS):
             plans.append(self.notice(self.moment(offset)))
 
         for offset in _spread(rng, counts["services"], 30, SPAN_DAYS):
@@ -328,7 +365,9 @@ class Writer:
             "deputy": f"{deputy.title}{deputy.name}", "date": cn_date(day), "attendees": self.attendees(),
             "count": rng.randint(30, 180),
         }
-        party_meeting = "区政府常务会议" if spec.is_portal else ("党委会议" if spec.is_town else "党组（扩大）会议")
+        party_meeting = "党组（扩大）会议"
+        if spec.is_portal or spec.is_town:
+            party_meeting = "区政府常务会议" if spec.is_portal else "党委会议"
         templates = [
             ("meeting", "{actor}召开{year}年{subject}工作推进会",
              "{date}，{actor}召开{year}年{subject}工作推进会，总结前一阶段工作，分析当前形势，部署下一步任务。"
@@ -339,10 +378,11 @@ class Writer:
             ("meeting", "{actor}部署{season}{subject}工作",
              "{date}，{actor}召开专题会议，对{season}{subject}工作进行再动员、再部署。{leader}出席会议并讲话，{attendees}参加会议。"),
             ("meeting", "{actor}召开" + party_meeting + "传达学习{spirit}",
-             "{date}，{actor}召开" + party_meeting + "，传达学习{spirit}，研究部署贯彻落实措施。{leader}主持会议并讲话。"),
+             "{date}，{actor}召开" + party_meeting + "，传达学习{spirit}，研究部署贯彻落实措施。"
+             "{leader}主持会议并讲话。"),
             ("inspection", "{actor}开展{subject}专项检查",
              "为切实抓好{subject}工作，{date}，{deputy}带队深入{place}等地开展专项检查。"),
-            ("inspection", "{leader_name}到{place}调研{subject}工作",
+            ("survey", "{leader_name}到{place}调研{subject}工作",
              "{date}，{leader}到{place}调研{subject}工作，实地了解工作推进情况，认真听取基层意见建议。"),
             ("event", "{actor}开展{campaign}主题活动",
              "{date}，{actor}在{place}开展{campaign}主题活动，通过设置咨询台、发放宣传资料、现场讲解等方式，"
@@ -381,10 +421,17 @@ class Writer:
             body.p(f"会议要求，各{self.units()}要切实提高政治站位，强化责任担当，加强协调配合，"
                    f"以更高标准、更实举措推动{subject}工作再上新台阶。")
         elif kind == "inspection":
-            body.p(f"检查组先后来到{place}、{place2}，通过实地查看、查阅台账、座谈交流等方式，详细了解{subject}工作开展情况。")
+            body.p(f"检查组先后来到{place}、{place2}，通过实地查看、查阅台账、座谈交流等方式，"
+                   f"详细了解{subject}工作开展情况。")
             body.p(f"{deputy.name}指出，{subject}工作责任重大、任务艰巨，要{measures[0]}，{measures[1]}。")
             body.p("针对检查中发现的问题，检查组现场反馈并提出整改意见，要求相关单位建立问题清单、责任清单和整改清单，"
                    "明确整改时限，确保整改到位。")
+        elif kind == "survey":
+            body.p(f"在{place}，{self.leader.name}详细询问{subject}工作的进展情况和存在困难，并与基层干部群众深入交流。"
+                   f"随后，{self.leader.name}一行又来到{place2}，实地察看有关工作落实情况。")
+            body.p(f"{self.leader.name}指出，{subject}工作事关群众切身利益，要{measures[0]}，{measures[1]}。")
+            body.p(f"{self.leader.name}要求，有关单位要坚持问题导向，主动靠前服务，及时协调解决工作中遇到的困难和问题，"
+                   "确保各项任务按时保质完成。")
         elif kind == "event":
             body.p(f"活动现场气氛热烈，工作人员耐心细致地解答群众提出的问题。本次活动共发放宣传资料"
                    f"{rng.randint(200, 3000)}份，现场解答群众咨询{rng.randint(50, 600)}人次。")
@@ -393,7 +440,8 @@ class Writer:
             body.p(f"培训采取专题授课、案例分析和交流研讨相结合的方式，围绕{subject}相关政策法规、业务流程和常见问题进行了系统讲解。")
             body.p(f"参训人员纷纷表示，通过培训进一步明确了工作要求，将把所学知识运用到实际工作中，切实提升{subject}工作水平。")
         else:
-            body.p(f"{self.numbers(self.pick(topic.achievements))}；{self.numbers(self.pick(topic.achievements))}。")
+            first, second = self.pick(topic.achievements, 2)
+            body.p(f"{self.numbers(first)}；{self.numbers(second)}。")
             body.p(f"在推进过程中，{spec.actor}{measures[0]}，{measures[1]}，形成了一批可复制、可推广的经验做法。")
             body.p(f"“{self.pick(QUOTES)}”{self.pick(self.places)}的一位群众说。")
         if rng.random() < 0.3:
@@ -407,12 +455,13 @@ class Writer:
                 rows.append([str(index), unit, str(target), str(done), f"{done * 100 / target:.1f}%"])
             body.table(f"{day.year}年{subject}工作进展情况", rows)
         body.p(f"下一步，{spec.actor}将{measures[3]}，为{goal}作出新的更大贡献。")
-        media = spec.is_portal or rng.random() < 0.2
-        return self.article(
-            "news", title, moment, body, lead, keywords=[subject, spec.short_name],
-            source=self.pick(MEDIA_SOURCES) if media and spec.is_portal else ("源城区融媒体中心" if media else ""),
-            author=f"记者 {self.pick(REPORTERS)}" if media else "",
-        )
+        source = author = ""
+        if spec.is_portal or rng.random() < 0.2:  # a report by the media rather than the department
+            source = self.pick(MEDIA_SOURCES) if spec.is_portal else "源城区融媒体中心"
+            author = f"记者 {self.pick(REPORTERS)}"
+        keywords = [subject, spec.short_name]
+        return self.article("news", title, moment, body, lead, keywords=keywords, source=source,
+                            author=author)
 
     def notice(self, moment: datetime) -> ArticlePlan:
         topic, spec, rng = self.topic, self.spec, self.rng
@@ -428,7 +477,8 @@ class Writer:
             if kind == "holiday":
                 return f"关于做好{holiday}期间{subject}工作的通知"
             if kind == "publicity":
-                chosen["listing"] = f"{day.year}年{subject}{self.pick(['拟认定名单', '拟补助对象', '考核结果'])}"
+                listing = self.pick(["拟认定名单", "拟补助对象", "考核结果"])
+                chosen["listing"] = f"{day.year}年{subject}{listing}"
                 return f"关于{chosen['listing']}的公示"
             if kind == "consultation":
                 chosen["subject"] = self.pick(topic.policies).format(year=day.year + 1, town=spec.name)
@@ -443,7 +493,7 @@ class Writer:
         measures = self.pick(topic.measures, 4)
         body = Body()
         if kind == "holiday":
-            purpose = f"为确保{holiday}期间全区{subject}工作平稳有序，现就有关事项通知如下："
+            purpose = f"为确保{holiday}期间{self.area}{subject}工作平稳有序，现就有关事项通知如下："
             body.p(f"{topic.audience}：").p(purpose)
             body.items(measures[: rng.randint(3, 4)], ordered=True)
             body.p(f"请各单位严格落实值班值守制度，遇有重要情况及时报告。值班电话：{spec.phone}。")
@@ -467,7 +517,7 @@ class Writer:
             body.p("社会公众可通过以下方式提出意见和建议：")
             body.items([f"电子邮件：发送至{spec.email}，邮件主题请注明“意见建议”；",
                         f"信函：寄至{spec.address}{org}，信封请注明“征求意见”；",
-                        f"电话：{spec.phone}（{spec.office_hours}）。"], ordered=True)
+                        f"电话：{spec.phone}（工作日办公时间）。"], ordered=True)
             body.p(f"意见反馈截止时间为{cn_date(day + timedelta(days=30))}。")
             self.signature(body, moment)
         elif kind == "recruitment":
@@ -493,7 +543,7 @@ class Writer:
                        f"经研究，决定开展{day.year}年{subject}工作。现将有关事项通知如下：")
             body.p(f"{topic.audience}：").p(purpose)
             body.h2("一、工作目标")
-            body.p(f"通过开展{subject}工作，进一步{measures[0]}，推动全区{topic.field}工作提质增效。")
+            body.p(f"通过开展{subject}工作，进一步{measures[0]}，推动{self.area}{topic.field}工作提质增效。")
             body.h2("二、工作任务")
             body.items(measures[1:4], ordered=True)
             body.h2("三、工作要求")
@@ -519,11 +569,11 @@ class Writer:
         body.p(number)
         body.p(f"{topic.audience}：")
         body.p(f"现将《{name}》印发给你们，请结合实际认真贯彻执行。执行过程中遇到的问题，请径向{org}反映。")
-        self.signature(body, moment)
+        self.signature(body, moment, org)
         body.h2(name)
         body.h2("一、总体要求")
         body.p(f"坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神，坚持以人民为中心的发展思想，"
-               f"以{self.pick(topic.goals)}为目标，推动全区{topic.field}工作高质量发展。")
+               f"以{self.pick(topic.goals)}为目标，扎实推进{self.area}{topic.field}各项工作。")
         body.h2("二、主要任务")
         body.items(self.pick(topic.measures, self.rng.randint(3, 5)), ordered=True)
         body.h2("三、保障措施")
@@ -534,7 +584,7 @@ class Writer:
         body.p(f"本{kind}自印发之日起施行，有效期{self.pick([3, 5])}年。本{kind}由{org}负责解释。")
         summary = f"文号：{number}。{org}印发《{name}》，自印发之日起施行。"
         plan = self.article("policies", title, moment, body, summary, keywords=["政策文件", number])
-        plan.policy_name, plan.doc_number = name, number
+        plan.policy_name, plan.doc_number, plan.issuer = name, number, org
         return plan
 
     def interpretation(self, policy: ArticlePlan) -> ArticlePlan:
@@ -543,11 +593,12 @@ class Writer:
         if moment.date() >= self.today:
             moment = policy.publish_time + timedelta(minutes=rng.randint(30, 120))
         name = policy.policy_name
-        title = self.unique(lambda: self.pick([f"《{name}》政策解读", f"一图读懂《{name}》", f"关于《{name}》的解读"]))
+        title = self.unique(lambda: self.pick([f"《{name}》政策解读", f"一图读懂《{name}》",
+                                                f"关于《{name}》的解读"]))
         kind = doc_kind(name)
         body = Body()
         body.h2("一、制定背景")
-        body.p(f"为{self.pick(topic.goals)}，根据上级有关文件精神，结合我区实际，{formal_name(spec)}制定了《{name}》"
+        body.p(f"为{self.pick(topic.goals)}，根据上级有关文件精神，结合{self.ours}实际，{formal_name(spec)}制定了《{name}》"
                f"（{policy.doc_number}）。")
         body.h2("二、主要内容")
         body.p(f"本{kind}共分四个部分，明确了总体要求、主要任务、保障措施和附则。主要任务包括：")
@@ -558,7 +609,8 @@ class Writer:
         body.p(f"如有疑问，请在工作日办公时间致电{spec.name}咨询，咨询电话：{spec.phone}。")
         body.link("政策原文：", f"《{name}》", f"/policies/{policy.slug}/")
         summary = f"为便于社会公众准确理解《{name}》（{policy.doc_number}），现就有关内容解读如下。"
-        return self.article("interpretations", title, moment, body, summary, keywords=["政策解读", policy.doc_number])
+        return self.article("interpretations", title, moment, body, summary,
+                            keywords=["政策解读", policy.doc_number])
 
     def about_page(self, index: int, moment: datetime) -> ArticlePlan:
         topic, spec = self.topic, self.spec
@@ -566,8 +618,10 @@ class Writer:
         if index == 0:
             title = f"{spec.name}主要职能"
             if spec.is_town:
-                intro = (f"{spec.name}位于源城区，辖{'、'.join(spec.places)}等{len(spec.places)}个村（社区），"
-                         "是源城区人民政府的派出机关（基层政权）。")
+                role = ("街道办事处是源城区人民政府的派出机关" if spec.name.endswith("街道")
+                        else "镇人民政府是最基层的国家行政机关")
+                places = "、".join(spec.places)
+                intro = f"{spec.name}位于源城区，辖{places}等{len(spec.places)}个村（社区），{role}。"
             else:
                 intro = f"{formal_name(spec)}是源城区人民政府工作部门，主管全区{topic.field}工作。"
             body.p(intro)
@@ -580,7 +634,7 @@ class Writer:
         else:
             title = f"{spec.name}内设机构和领导分工"
             body.p(f"{formal_name(spec)}内设机构和领导班子分工如下。")
-            body.table("内设机构", [["机构名称", "主要职责"], *[[name, duty] for name, duty in topic.offices]])
+            body.table("内设机构", [["机构名称", "主要职责"], *(list(office) for office in topic.offices)])
             body.h2("领导分工")
             body.p(f"{self.leader.name}：{self.leader.title}，主持全面工作。")
             for deputy in self.spec.deputies:
@@ -597,8 +651,10 @@ class Writer:
         body = Body()
         body.h2("简历")
         born = self.today.year - rng.randint(45, 56)
+        education = self.pick(["大学", "研究生"])
+        degree = self.pick(["管理学硕士", "经济学学士", "法学学士", "工学硕士"])
         body.p(f"{leader.name}，汉族，{born}年{rng.randint(1, 12)}月生，{self.pick(BIRTHPLACES)}人，"
-               f"{self.pick(['大学', '研究生'])}学历，{self.pick(['管理学硕士', '经济学学士', '法学学士', '工学硕士'])}，中共党员。")
+               f"{education}学历，{degree}，中共党员。")
         body.p(f"现任源城区{leader.title}。")
         body.h2("工作分工")
         body.p(leader.duties)
@@ -616,14 +672,16 @@ class Writer:
         body.h2("三、受理条件").p(guide.conditions)
         body.h2("四、申请材料")
         body.items(list(guide.materials), ordered=True)
-        body.h2("五、办理流程").p("申请人提交申请 → 窗口受理 → 审核 → 作出决定 → 送达结果。申请人也可通过广东政务服务网在线申请。")
-        body.h2("六、办理时限").p(f"自受理之日起{guide.time_limit}" if "办结" not in guide.time_limit else guide.time_limit)
+        body.h2("五、办理流程").p("申请人提交申请 → 窗口受理 → 审核 → 作出决定 → 送达结果。"
+                                "申请人也可通过广东政务服务网在线申请。")
+        limit = guide.time_limit if "办结" in guide.time_limit else f"自受理之日起{guide.time_limit}"
+        body.h2("六、办理时限").p(limit)
         body.h2("七、收费标准").p(guide.fee)
         place = COMMON_SERVICE_PLACE if spec.kind != "town" else f"{spec.name}党群服务中心（{spec.address}）"
         body.h2("八、办理地点和时间").p(f"{place}，{spec.office_hours}。")
         body.h2("九、咨询电话").p(spec.phone)
-        return self.article("services", title, moment, body, f"{guide.name}的办理依据、申请材料、办理流程和时限。",
-                            keywords=[guide.name, "办事指南"])
+        summary = f"{guide.name}的办理依据、申请材料、办理流程和时限。"
+        return self.article("services", title, moment, body, summary, keywords=[guide.name, "办事指南"])
 
     # -- attachments ---------------------------------------------------------------------------
 
@@ -650,17 +708,24 @@ class Writer:
         elif plan.column == "services":
             name = plan.title.removesuffix("办事指南") + ("申请表" if first else "办理流程图")
         elif plan.column == "notices":
-            name = self.pick(["工作任务清单", "评分细则", "相关政策汇编"] if first else ["报名表", "申报表", "回执"])
+            names = ["工作任务清单", "评分细则", "相关政策汇编"] if first else ["报名表", "申报表", "回执"]
+            name = self.pick(names)
         elif plan.column == "interpretations":
             name = plan.title.removeprefix("一图读懂") + ("（图解）" if first else "（问答）")
         elif plan.column in ("about", "leaders"):
             name = plan.title + ("（全文）" if first else "（联系方式）")
         else:
             name = plan.title + ("（简报）" if first else "（统计表）")
-        heading = name.strip("《》") if plan.column != "policies" else name
+        paragraphs = plan.paragraphs
+        issuer = doc_number = ""
+        if plan.column == "policies" and first:
+            # The policy's own text (after the covering notice), under the issuer's red header.
+            paragraphs = paragraphs[paragraphs.index(plan.policy_name) + 1:]
+            issuer, doc_number = plan.issuer, plan.doc_number
         return AttachmentPlan(
             title=f"{label}{name}", filename=f"{self.spec.prefix}-{plan.slug}-{number}.{kind}", kind=kind,
-            heading=heading, paragraphs=tuple(plan.paragraphs[:12]),
+            heading=name if plan.column == "policies" else name.strip("《》"),
+            paragraphs=tuple(paragraphs[:12]), issuer=issuer, number=doc_number,
         )
 
 

@@ -1,3 +1,5 @@
+"""Publishing governance: review before publishing, confidentiality and wording checks, homepage
+publication applications (第七条, 第十二–十五条, 第十八条)."""
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class GovernanceConfig(AppConfig):
     name = "portal.governance"
     label = "governance"
     verbose_name = "发布管理"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

@@ -17,6 +17,8 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.governance.panels import GovernanceChecksPanel
+
 from .columns import UPDATE_RULE_DAYS, ColumnType
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "image"]
@@ -104,7 +106,13 @@ class ColumnPage(Page):
 
 
 class ArticlePage(Page):
-    """An item of information: news, notice, policy, interpretation, guide …"""
+    """An item of information: news, notice, policy, interpretation, guide …
+
+    Publishing rules apply to it wherever it is saved or published (`portal.governance`): its
+    rich text is cleaned to structure only on every save, and it cannot go live — by the admin,
+    a bulk action, a scheduled publish, a copy or code — with a classification mark or personal
+    data that no 保密审查 has cleared.
+    """
 
     publish_time = models.DateTimeField("发布时间", default=timezone.now, db_index=True)
     source = models.CharField("信息来源", max_length=100, blank=True)
@@ -117,6 +125,7 @@ class ArticlePage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name="正文")
 
     content_panels = [
+        GovernanceChecksPanel(heading="发布前检查"),
         *Page.content_panels,
         MultiFieldPanel(
             [FieldPanel("publish_time"), FieldPanel("source"), FieldPanel("author"), FieldPanel("information_date")],
@@ -139,6 +148,45 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "文章"
         ordering = ["-publish_time"]
+
+    def clean_body_html(self):
+        """Store structure only: every text block goes through the platform's one HTML cleaner."""
+        from wagtail.rich_text import RichText
+
+        from portal.governance.cleaning import clean_html
+
+        for position, block in enumerate(self.body):
+            if block.block_type == "text":
+                source = getattr(block.value, "source", block.value) or ""
+                cleaned = clean_html(source)
+                if cleaned != source:
+                    self.body[position] = ("text", RichText(cleaned), block.id)
+
+    def save(self, *args, **kwargs):
+        from portal.governance.publishing import guard_going_live
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.clean_body_html()
+        guard_going_live(self, update_fields)
+        return super().save(*args, **kwargs)
+
+    def save_revision(self, *args, **kwargs):
+        self.clean_body_html()
+        return super().save_revision(*args, **kwargs)
+
+    def publish(self, revision, user=None, changed=True, log_action=True, previous_revision=None,
+                skip_permission_checks=False):
+        from portal.governance.publishing import guarded_publish
+
+        with guarded_publish(self, revision, user=user, skip_permission_checks=skip_permission_checks,
+                             log_action=log_action) as go_ahead:
+            if not go_ahead:
+                return None
+            return super().publish(
+                revision, user=user, changed=changed, log_action=log_action, previous_revision=previous_revision,
+                skip_permission_checks=skip_permission_checks,
+            )
 
     @property
     def column(self) -> "ColumnPage | None":

@@ -57,6 +57,7 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",  # login lockout; after portal.audit so the audit log sees a failure before axes acts on it
     "themes",
     "search",
     *PLUGIN_SHARED_APPS,
@@ -104,8 +105,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A blocked submit or publish (保密审查, review rules) becomes a message on the edit screen.
+    "portal.governance.middleware.PublishingGovernanceMiddleware",
     "portal.accounts.middleware.DepartmentAdminAccessMiddleware",
     "tenants.middleware.DepartmentStatusMiddleware",
+    "portal.accounts.middleware.AccountSecurityMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -143,8 +148,20 @@ ELASTICSEARCH_URL = os.environ.get(
     "ELASTICSEARCH_URL", f"http://127.0.0.1:{os.environ.get('GOVSITE_ES_PORT', '9250')}"
 )
 
+# Site-wide search (the `search` app). Every Elasticsearch index name starts with the prefix; the
+# live index sits behind the alias "<prefix>-search". SEARCH_BACKEND "postgres" answers every search
+# from the PostgreSQL projection (Elasticsearch maintenance, benchmarks); "auto" falls back by itself.
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "govsite")
+SEARCH_INDEX_REPLICAS = int(os.environ.get("SEARCH_INDEX_REPLICAS", "0"))
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "auto")
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "3"))
+
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked names and addresses before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+    "portal.accounts.backends.CentralRoleBackend",  # central roles may enter every department's admin
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -152,8 +169,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "portal.accounts.validators.CompositionValidator"},
+    {"NAME": "portal.accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# Passwords are set only through 人员管理 and the 修改密码 page, which keep history, the first-login
+# change and the audit log; Wagtail's own password panel, e-mail reset and user-form password are off.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.lockout.LoginForm"
+
+# Login lockout (django-axes, 等保 level 3): 5 failures lock the name and, separately, the address
+# for 30 minutes on every host (attempts live in the public schema).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 minutes after it began
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.audit.log.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
+# Proxies in front of the app that append to X-Forwarded-For (nginx in production); 0 = none.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Cache keys carry the schema, so one department never reads another's cached Site or page.
 CACHES = {

@@ -24,6 +24,14 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SESSION_COOKIE_DOMAIN = os.environ.get("SESSION_COOKIE_DOMAIN")  # e.g. .yuancheng.gov.cn: log in once
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+# The demo's and other published default passwords, and Django's list of 20,000 common ones.
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,  # noqa: F405
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "portal.accounts.validators.KnownDefaultPasswordValidator"},
+]
+# nginx in front appends the visitor's address to X-Forwarded-For (see README, Deploying).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 if not STATIC_ROOT:  # noqa: F405
     raise ImproperlyConfigured("生产环境必须设置 STATIC_ROOT，并在部署时运行 manage.py collectstatic")
 WHITENOISE_USE_FINDERS = False

@@ -14,3 +14,5 @@ MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405
 PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", "18000"))
 # Several test runs may share one PostgreSQL server: each can name its own test database.
 DATABASES["default"]["TEST"] = {"NAME": "test_govsite" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")}  # noqa: F405
+# Parallel test runs on one Elasticsearch node must not share an index.
+SEARCH_INDEX_PREFIX = ("test-govsite" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")).lower()

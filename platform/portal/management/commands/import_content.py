@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         console = Console(file=self.stdout._out, highlight=False)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=console, transient=True) as progress:
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             task = progress.add_task("校验中" if options["dry_run"] else "导入中", total=None)
             result = import_jsonl(
                 path, dry_run=options["dry_run"],

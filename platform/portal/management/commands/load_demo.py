@@ -20,7 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子，默认 {DEFAULT_SEED}")
         parser.add_argument(
-            "--items", type=int, default=DEFAULT_ITEMS, help=f"每个单位的信息条数（至少），默认 {DEFAULT_ITEMS}"
+            "--items", type=int, default=DEFAULT_ITEMS,
+            help=f"每个单位的信息条数（至少），默认 {DEFAULT_ITEMS}",
         )
         parser.add_argument("--only", nargs="+", metavar="前缀", help="只导入这些单位，例如 --only www jyj")
         parser.add_argument(
@@ -36,14 +37,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"演示数据已存在（{len(specs)} 个单位），无需重复导入。")
                 return
             console = Console(file=self.stdout._out, highlight=False)
-            columns = (TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-            with Progress(*columns, console=console) as progress:
+            columns = (
+                TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+            )
+            with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
                 tasks = {}
 
                 def report(spec, done, total):
                     if spec.prefix not in tasks:
                         tasks[spec.prefix] = progress.add_task(spec.name, total=total)
                     progress.update(tasks[spec.prefix], completed=done)
+                    if done == total and not console.is_terminal:  # logs get one line per department
+                        self.stdout.write(f"已导入 {spec.name}")
 
                 result = build_demo(
                     seed=options["seed"], items=options["items"], prefixes=prefixes, progress=report,
@@ -54,7 +59,7 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write(f"已存在、未改动的单位：{'、'.join(result.skipped)}")
         self.stdout.write(self.style.SUCCESS(
-            f"演示数据导入完成：新建 {len(result.created)} 个单位、{result.articles} 条信息、"
+            f"演示数据导入完成：{len(result.created)} 个单位、{result.articles} 条信息、"
             f"{result.attachments} 个附件、{result.users} 个账号，用时 {result.seconds:.1f} 秒。"
         ))
         self.stdout.write(f"演示账号（admin、<前缀>_editor、<前缀>_head、liwei）的密码均为 {DEMO_PASSWORD}")

@@ -1,0 +1,34 @@
+"""Admin pages of account security: second factor, password change, and the people menu for
+security administrators (system administrators find 人员管理 in the core's central menu)."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+
+@hooks.register("register_admin_urls")
+def account_security_urls():
+    return [path("security/", include("portal.accounts.security_urls", namespace="account_security"))]
+
+
+class SecurityAdminPeopleMenuItem(MenuItem):
+    def is_shown(self, request):
+        from tenants.admin_views import is_central_admin
+
+        from .security import can_manage_security
+
+        return can_manage_security(request.user) and not is_central_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def people_menu_item_for_security_admins():
+    return SecurityAdminPeopleMenuItem("人员管理", reverse("accounts_admin:index"), icon_name="group", order=9010)
+
+
+@hooks.register("register_account_menu_item")
+def change_password_item(request):
+    return {
+        "url": reverse("account_security:password_change"),
+        "label": "修改密码",
+        "help_text": "密码每 90 天至少修改一次，不能与最近 5 次相同。",
+    }

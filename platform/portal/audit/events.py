@@ -1,0 +1,41 @@
+"""Chinese names of audit events, for the 审计日志 page and its exports.
+
+An event without a name here (say, a plugin's own) is shown by its code, never dropped.
+"""
+
+EVENT_LABELS = {
+    # Logins and accounts (portal.accounts)
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出登录",
+    "lockout": "登录锁定",
+    "totp_verify": "动态口令验证",
+    "totp_enrol": "绑定动态口令",
+    "totp_reset": "重置动态口令",
+    "password_change": "修改密码",
+    "password_reset": "重置密码",
+    "user_create": "创建账号",
+    "user_lock": "锁定账号",
+    "user_unlock": "解锁账号",
+    "force_logout": "强制下线",
+    "role_grant": "授予角色",
+    "role_revoke": "撤销角色",
+    # Publishing (portal.signals, portal.governance)
+    "publish": "发布",
+    "unpublish": "撤销发布",
+    "delete": "删除",
+    "submit": "提交审核",
+    "approve": "审核通过",
+    "reject": "审核退回",
+    "publish_without_review": "未经审核发布",
+    "confidentiality_decision": "保密审查决定",
+    "homepage_application": "申请首页推荐",
+    "homepage_application_decision": "首页推荐审核",
+    # The audit log itself
+    "audit_export": "导出审计日志",
+    "audit_prune": "清理过期审计日志",
+}
+
+
+def event_label(event: str) -> str:
+    return EVENT_LABELS.get(event, event)

@@ -1,0 +1,183 @@
+"""Writing the search projection and the outbox, inside the caller's transaction.
+
+`portal.projection` calls `article_changed` / `article_removed` right after it writes
+`PublishedItem`, in the publishing transaction: a page is never live without its search row and
+outbox entry, and a rolled-back publish leaves neither. After the commit a push task is queued
+(once per transaction); if Elasticsearch is down the entries simply wait.
+
+Versions come from the database clock and never go backwards for a document (the row lock of the
+upsert orders concurrent writers), so Elasticsearch's external versioning keeps the newest state
+whatever order pushes arrive in.
+"""
+
+import logging
+
+from django.db import connection, transaction
+
+from .documents import Row, row_from_item, row_from_plugin
+
+logger = logging.getLogger(__name__)
+
+CLOCK_MICROS = "(extract(epoch from clock_timestamp()) * 1000000)::bigint"
+
+UPSERT = f"""
+INSERT INTO search_searchdocument (
+    doc_id, department_id, tenant, kind, object_id, type, type_label, title, title_folded, url,
+    summary, body, publish_time, year, suggest, tsv, title_tsv, version, source_updated_at
+) VALUES (
+    %(doc_id)s, %(department_id)s, %(tenant)s, %(kind)s, %(object_id)s, %(type)s, %(type_label)s,
+    %(title)s, %(title_folded)s, %(url)s, %(summary)s, %(body)s, %(publish_time)s, %(year)s,
+    %(suggest)s::jsonb,
+    setweight(to_tsvector('simple', %(tsv_a)s), 'A') || setweight(to_tsvector('simple', %(tsv_b)s), 'B')
+        || setweight(to_tsvector('simple', %(tsv_d)s), 'D'),
+    to_tsvector('simple', %(tsv_a)s),
+    {CLOCK_MICROS}, %(source_updated_at)s
+)
+ON CONFLICT (doc_id) DO UPDATE SET
+    department_id = EXCLUDED.department_id, tenant = EXCLUDED.tenant, kind = EXCLUDED.kind,
+    object_id = EXCLUDED.object_id, type = EXCLUDED.type, type_label = EXCLUDED.type_label,
+    title = EXCLUDED.title, title_folded = EXCLUDED.title_folded, url = EXCLUDED.url,
+    summary = EXCLUDED.summary, body = EXCLUDED.body, publish_time = EXCLUDED.publish_time,
+    year = EXCLUDED.year, suggest = EXCLUDED.suggest, tsv = EXCLUDED.tsv, title_tsv = EXCLUDED.title_tsv,
+    version = GREATEST(search_searchdocument.version + 1, EXCLUDED.version),
+    source_updated_at = EXCLUDED.source_updated_at
+RETURNING version
+"""
+
+ENQUEUE = "INSERT INTO search_outboxentry (doc_id, version, created_at, attempts, next_attempt_at, last_error) " \
+          "VALUES (%s, %s, now(), 0, now(), '')"
+
+
+def row_params(row: Row) -> dict:
+    import json
+
+    tsv_a, tsv_b, tsv_d = row.tsv_sources()
+    return {
+        "doc_id": row.doc_id, "department_id": row.department_id, "tenant": row.tenant, "kind": row.kind,
+        "object_id": row.object_id, "type": row.type, "type_label": row.type_label, "title": row.title,
+        "title_folded": row.title_folded, "url": row.url, "summary": row.summary, "body": row.body,
+        "publish_time": row.publish_time, "year": row.year, "suggest": json.dumps(row.suggest, ensure_ascii=False),
+        "tsv_a": tsv_a, "tsv_b": tsv_b, "tsv_d": tsv_d, "source_updated_at": row.source_updated_at,
+    }
+
+
+def store(row: Row) -> int:
+    """Upsert one search row and record the change in the outbox; returns the new version."""
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, row_params(row))
+        version = cursor.fetchone()[0]
+        cursor.execute(ENQUEUE, [row.doc_id, version])
+    push_after_commit()
+    return version
+
+
+def remove(doc_ids: list[str]) -> int:
+    """Delete search rows and record each deletion in the outbox; returns how many existed."""
+    if not doc_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM search_searchdocument WHERE doc_id = ANY(%s) "
+            f"RETURNING doc_id, GREATEST(version + 1, {CLOCK_MICROS})",
+            [list(doc_ids)],
+        )
+        removed = cursor.fetchall()
+        for removed_id, version in removed:
+            cursor.execute(ENQUEUE, [removed_id, version])
+    if removed:
+        push_after_commit()
+    return len(removed)
+
+
+def bump(doc_ids: list[str]) -> int:
+    """Give documents a new version and push them again (repairs: the index may hold a higher
+    version than the projection, e.g. after someone deleted a document by hand)."""
+    if not doc_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE search_searchdocument SET version = GREATEST(version + 1, {CLOCK_MICROS}) "
+            f"WHERE doc_id = ANY(%s) RETURNING doc_id, version",
+            [list(doc_ids)],
+        )
+        bumped = cursor.fetchall()
+        for bumped_id, version in bumped:
+            cursor.execute(ENQUEUE, [bumped_id, version])
+    if bumped:
+        push_after_commit()
+    return len(bumped)
+
+
+def enqueue(doc_ids: list[str]) -> None:
+    """Ask for documents to be pushed again as they are now; a document no longer in the
+    projection is deleted from the index."""
+    if not doc_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO search_outboxentry (doc_id, version, created_at, attempts, next_attempt_at, last_error) "
+            f"SELECT d, {CLOCK_MICROS}, now(), 0, now(), '' FROM unnest(%s::text[]) AS d",
+            [list(doc_ids)],
+        )
+    push_after_commit()
+
+
+# ----------------------------------------------------------------------------------------------
+# Called by portal.projection inside the publishing transaction
+# ----------------------------------------------------------------------------------------------
+
+
+def article_changed(item, department) -> None:
+    store(row_from_item(item, department))
+
+
+def article_removed(department, object_ids) -> None:
+    from .documents import doc_id
+
+    remove([doc_id(department.schema_name, "article", pk) for pk in object_ids])
+
+
+def sync_plugin_documents(department) -> tuple[int, int]:
+    """Make the department's plugin documents in the projection match what its enabled plugins
+    yield now (a disabled plugin yields none). Runs inside the department's schema."""
+    from portal.plugins import search_documents
+
+    from .models import SearchDocument
+
+    wanted = {}
+    if department.is_site:
+        for doc in search_documents(department):
+            try:
+                row = row_from_plugin(doc, department)
+            except (KeyError, TypeError, ValueError):
+                logger.warning("插件检索文档格式不正确，已跳过: %r", doc)
+                continue
+            wanted[row.doc_id] = row
+    plugin_rows = SearchDocument.objects.filter(department_id=department.pk).exclude(kind="article")
+    existing = set(plugin_rows.values_list("doc_id", flat=True))
+    with transaction.atomic():
+        for row in wanted.values():
+            store(row)
+        removed = remove(sorted(existing - set(wanted)))
+    return len(wanted), removed
+
+
+# ----------------------------------------------------------------------------------------------
+# After the commit: one push task per transaction
+# ----------------------------------------------------------------------------------------------
+
+
+def _push_now():
+    from .tasks import push_changes
+
+    try:
+        push_changes.enqueue()
+    except Exception:  # noqa: BLE001 - queuing must never undo or break a publish
+        logger.exception("无法排队检索推送任务；变更保留在待推送表中")
+
+
+def push_after_commit() -> None:
+    pending = getattr(connection, "run_on_commit", None) or []
+    if any(callback is _push_now for _, callback, *_ in pending):
+        return
+    transaction.on_commit(_push_now)
