@@ -16,24 +16,19 @@ Target: ours ≥ 0.85 × raw; no empty answer during a rebuild.
 Usage: python benchmarks/search_indexing.py [--docs 100000] [--tenants 10] [--seed 7] [--runs 3]
 """
 
-import json
 import statistics
 import threading
 import time
 
-from search_corpus import arguments, open_data_set, pin
-
 from _common import save
+from search_corpus import arguments, open_data_set, pin
 
 
 def serialized_chunks(target: str, chunk_size: int = 1000) -> list[bytes]:
+    """The same documents as NDJSON bodies, built before the clock starts."""
     from search.rebuild import operation_chunks
 
-    chunks = []
-    for chunk in operation_chunks(target, chunk_size):
-        lines = [json.dumps(line, ensure_ascii=False, separators=(",", ":"), default=str) for line in chunk]
-        chunks.append(("\n".join(lines) + "\n").encode())
-    return chunks
+    return list(operation_chunks(target, chunk_size))
 
 
 def raw_bulk(chunks: list[bytes], name: str, threads: int) -> float:

@@ -1,3 +1,5 @@
+"""Admin URLs of 搜索管理, mounted at /admin/search-admin/ by search.wagtail_hooks."""
+
 from django.urls import path
 
 from . import admin_views

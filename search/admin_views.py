@@ -17,6 +17,8 @@ from .models import BestBet, OutboxEntry, QueryLog, SearchDocument
 
 
 class BestBetForm(forms.ModelForm):
+    url = forms.URLField(label="链接", max_length=500, assume_scheme="https")
+
     class Meta:
         model = BestBet
         fields = ["queries", "title", "url", "description", "sort_order", "enabled"]

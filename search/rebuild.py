@@ -54,19 +54,34 @@ def sync_plugins(departments=None) -> int:
     return total
 
 
-def operation_chunks(target: str, chunk_size: int = 1000) -> Iterator[list[dict]]:
-    """Bulk operations for every document of the projection, `chunk_size` documents at a time."""
-    documents = SearchDocument.objects.only(*SOURCE_FIELDS).order_by("id")
-    chunk: list[dict] = []
-    for document in documents.iterator(chunk_size=2000):
-        chunk.append({"index": {"_index": target, "_id": document.doc_id, "version": document.version,
-                                "version_type": "external"}})
-        chunk.append(es_source(document))
-        if len(chunk) >= 2 * chunk_size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _dumps():
+    try:
+        import orjson
+
+        return orjson.dumps
+    except ImportError:  # pragma: no cover - orjson is a dependency; stdlib json is the fallback
+        import json
+
+        return lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def operation_chunks(target: str, chunk_size: int = 1000) -> Iterator[bytes]:
+    """NDJSON `_bulk` bodies for every document of the projection, `chunk_size` documents each.
+
+    Rows are read as tuples (no model instances) and serialized here, in the thread that reads
+    them: the CPU saved is CPU Elasticsearch gets on a small machine."""
+    dumps = _dumps()
+    rows = SearchDocument.objects.values_list(*SOURCE_FIELDS, named=True).order_by("id")
+    lines: list[bytes] = []
+    for document in rows.iterator(chunk_size=2000):
+        lines.append(dumps({"index": {"_index": target, "_id": document.doc_id, "version": document.version,
+                                      "version_type": "external"}}))
+        lines.append(dumps(es_source(document)))
+        if len(lines) >= 2 * chunk_size:
+            yield b"\n".join(lines) + b"\n"
+            lines = []
+    if lines:
+        yield b"\n".join(lines) + b"\n"
 
 
 def send_chunks(chunks, thread_count: int = 2, progress: Callable[[int], None] | None = None):

@@ -124,13 +124,18 @@ def pinyin_keys(word: str) -> tuple[str, str]:
 
 def title_terms(folded_title: str, limit: int = 20) -> list[str]:
     """Words of a title worth suggesting: Chinese words of two to eight characters."""
+    return list(_title_terms(folded_title, limit))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _title_terms(folded_title: str, limit: int) -> tuple[str, ...]:
     seen: list[str] = []
     for token in jieba().cut(folded_title):
         if 2 <= len(token) <= 8 and ONLY_HAN.match(token) and token not in seen:
             seen.append(token)
             if len(seen) >= limit:
                 break
-    return seen
+    return tuple(seen)
 
 
 def suggest_entries(terms: list[str]) -> list[list[str]]:

@@ -300,3 +300,18 @@ def test_an_approved_publish_scheduled_for_later_is_still_reviewed(jyj, news, cl
         call_command("publish_scheduled", verbosity=0)
     assert _article(jyj, article.pk).live
     assert _unreviewed(jyj, article.pk) == []
+
+
+def test_existing_departments_get_the_workflow_with_one_command(jyj):
+    from django.core.management import call_command
+    from wagtail.models import Workflow, WorkflowPage
+
+    with tenant_context(jyj):
+        WorkflowPage.objects.all().delete()
+        Workflow.objects.filter(name="信息发布审核").update(active=False)
+    call_command("ensure_review_workflows", verbosity=0)
+    with tenant_context(jyj):
+        from portal.pages.models import ArticlePage
+
+        workflow = ArticlePage.objects.first().get_workflow()
+        assert workflow is not None and workflow.name == "信息发布审核" and workflow.active

@@ -28,6 +28,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ObjectDoesNotExist
+
 # Bump when extraction changes, so cached attachment texts are read again.
 EXTRACTOR_VERSION = 2
 CLASSIFICATION = "classification"
@@ -505,7 +507,11 @@ def page_content(page) -> tuple[list[Segment], list[str], list[str]]:
     for attachment in attachments.all() if attachments is not None else []:
         if attachment.document_id is None:
             continue
-        label = attachment_label(attachment)
+        try:
+            label = attachment_label(attachment)
+        except ObjectDoesNotExist:  # the document was deleted since this revision was saved
+            notices.append(f"附件（文档编号 {attachment.document_id}）已不存在")
+            continue
         segments.append(Segment(f"附件“{label}”的名称", label))
         units, problem, fingerprint = document_units(attachment.document)
         fingerprints.append(f"{label}:{fingerprint}")

@@ -237,10 +237,13 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zi
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
+# Wagtail enqueues its own small tasks (reference index, image focal points) on "default" without
+# saying which department they belong to; a queued copy would run in the wrong schema, so they
+# run at once, inside the request's schema. The platform's own background work (search indexing,
+# inspection crawls, reminders) goes to "background" and names its department explicitly.
 TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
 }
 
 LOGGING = {

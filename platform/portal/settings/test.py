@@ -8,7 +8,10 @@ from .base import PASSWORD_HASHERS
 DEBUG = False
 # Hashing is deliberately slow in production; tests create many accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
 MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405
 # The server process of the browser tests listens here; generated links must point at it.
 PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", "18000"))
