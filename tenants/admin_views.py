@@ -9,7 +9,6 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-
 from portal.plugins import describe_plugins, set_enabled
 
 from .forms import DepartmentCreateForm, DepartmentEditForm, DepartmentStatusForm

@@ -1,7 +1,6 @@
 """Forms the 区信息中心 uses to create and manage departments."""
 
 from django import forms
-
 from portal.plugins import describe_plugins
 
 from .models import HOST_PREFIX, ORGANIZATION_CODE, Department

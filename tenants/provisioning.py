@@ -12,9 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_tenants.utils import schema_context, tenant_context
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
-
 from portal.pages.columns import DEPARTMENT_COLUMNS, PORTAL_COLUMNS, ColumnSpec
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 from .models import Department, Domain
 

@@ -38,10 +38,10 @@ def _make_user(username, full_name, **extra):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The committed district every test can rely on."""
-    from portal.accounts.roles import grant_central_role, grant_department_role
-    from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
-
     from django.conf import settings
+    from portal.accounts.roles import grant_central_role, grant_department_role
+
+    from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
 
     name = settings.DATABASES["default"]["NAME"]
     assert name.startswith("test_"), f"测试只能在测试数据库上运行，当前是 {name}"
@@ -128,8 +128,8 @@ def in_public_schema(db):
 def _fresh_process_state():
     """Process-local caches would outlive the rolled-back transaction of a test."""
     from django.core.cache import cache
-
     from portal.plugins import forget_plugin_settings
+
     from tenants.middleware import forget_hosts
 
     yield

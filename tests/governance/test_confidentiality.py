@@ -366,3 +366,29 @@ def test_approving_from_the_dashboard_is_gated_too(jyj, news, client):
 
     with schema_context("public"):
         assert not AuditEvent.objects.filter(event="approve", target__contains=f"#{article.pk})").exists()
+
+
+def test_a_blocked_approval_is_a_message_not_a_server_error(jyj, news):
+    """With exceptions rendered as a real server would, the head sees the reason, not a 500."""
+    from django.test import Client
+    from portal.governance.models import ScanTerm
+
+    client = Client(raise_request_exception=False)
+    with tenant_context(jyj):
+        article = draft_article(news, "待审核时新增保密词的文章", body_html="<p>本文提及另一保密词。</p>")
+    login(client, "jyj_editor")
+    post_edit(client, article.pk, "action-submit")
+    with schema_context("public"):
+        ScanTerm.objects.create(kind="classification", term="另一保密词")
+    with tenant_context(jyj):
+        from portal.pages.models import ArticlePage
+
+        task_state = ArticlePage.objects.get(pk=article.pk).current_workflow_task_state
+    client.logout()
+    login(client, "jyj_head")
+    url = f"/admin/pages/workflow/action/{article.pk}/approve/{task_state.pk}/"
+    response = client.post(url, {"comment": "同意"}, HTTP_HOST=JYJ)
+    assert response.status_code == 302 and response["Location"].endswith(f"/admin/pages/{article.pk}/edit/")
+    page = client.get(response["Location"], HTTP_HOST=JYJ)
+    assert page.status_code == 200 and "另一保密词" in page.content.decode()
+    assert not _live(jyj, article.pk)

@@ -2,7 +2,6 @@
 
 from django.http import HttpResponse
 from django.urls import path
-
 from portal.hookspecs import hookimpl
 from portal.plugins import MenuLink
 

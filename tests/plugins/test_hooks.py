@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.urls import clear_url_caches
 from django_tenants.utils import tenant_context
-
 from portal import hookspecs
 from portal.plugins import get_manager, hooks_for, inspection_checks, search_documents, set_enabled
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 from portal.homepage_requests.models import HomepageRequest

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django_tenants.utils import tenant_context
-
 from portal.accounts.models import User
 from portal.pages.models import ArticlePage, ColumnPage
 

@@ -1,7 +1,6 @@
 """The 区信息中心 manages departments and people from the admin, without a deploy."""
 
 import pytest
-
 from portal.accounts.models import User
 
 from ..conftest import PASSWORD

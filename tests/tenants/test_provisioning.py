@@ -2,8 +2,8 @@
 
 import pytest
 from django_tenants.utils import tenant_context
-
 from portal.pages.columns import DEPARTMENT_COLUMNS
+
 from tenants.models import Department, Domain
 from tenants.provisioning import ProvisioningError, create_department, set_status
 

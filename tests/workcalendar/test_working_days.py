@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
 from portal.accounts.models import User
 from portal.workcalendar.models import CalendarDay, CalendarYear
 from portal.workcalendar.service import CalendarMissing, add_working_days, explain, working_days_between

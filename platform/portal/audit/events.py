@@ -29,6 +29,8 @@ EVENT_LABELS = {
     "reject": "审核退回",
     "publish_without_review": "未经审核发布",
     "confidentiality_decision": "保密审查决定",
+    "confidentiality_block": "保密检查拦截",
+    "scan_term_change": "修改检查词库",
     "homepage_application": "申请首页推荐",
     "homepage_application_decision": "首页推荐审核",
     # The audit log itself

@@ -25,6 +25,7 @@ from .catalog import (
     DEMO_PASSWORD,
     DEPARTMENTS,
     DEPARTMENTS_BY_PREFIX,
+    OTHER_CENTRAL_ADMINS,
     SHARED_EDITOR_DEPARTMENTS,
     SHARED_EDITOR_FULL_NAME,
     SHARED_EDITOR_USERNAME,
@@ -231,6 +232,8 @@ def _central_people(result: DemoResult):
 
     admin = _person(ADMIN_USERNAME, ADMIN_FULL_NAME, result)
     grant_central_role(admin, "system_admin")
+    for username, full_name, role in OTHER_CENTRAL_ADMINS:
+        grant_central_role(_person(username, full_name, result), role)
     shared = Department.objects.filter(host_prefix__in=SHARED_EDITOR_DEPARTMENTS).order_by("sort_order")
     if shared.exists():
         person = _person(SHARED_EDITOR_USERNAME, SHARED_EDITOR_FULL_NAME, result)

@@ -22,6 +22,11 @@ EMPTY_INTERPRETATION_DEPARTMENTS = ("jtj", "dp")
 # The central administrator, and one person who is 业务员 in two departments.
 ADMIN_USERNAME = "admin"
 ADMIN_FULL_NAME = "钟立新"
+# 三员分立: the security and audit administrators are other people than the system administrator.
+OTHER_CENTRAL_ADMINS = (
+    ("security", "陈安", "security_admin"),  # 安全管理员: 保密审查, locks and unlocks accounts
+    ("auditor", "林审", "audit_admin"),  # 审计管理员: reads and exports the audit log
+)
 SHARED_EDITOR_USERNAME = "liwei"
 SHARED_EDITOR_FULL_NAME = "李伟"
 SHARED_EDITOR_DEPARTMENTS = ("jyj", "wjj")

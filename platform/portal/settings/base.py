@@ -106,11 +106,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A blocked submit or publish (保密审查, review rules) becomes a message on the edit screen.
-    "portal.governance.middleware.PublishingGovernanceMiddleware",
     "portal.accounts.middleware.DepartmentAdminAccessMiddleware",
     "tenants.middleware.DepartmentStatusMiddleware",
     "portal.accounts.middleware.AccountSecurityMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it turns a publish blocked by the checks into a message on the edit screen.
+    "portal.governance.middleware.PublishingGovernanceMiddleware",
 ]
 
 TEMPLATES = [

@@ -1,8 +1,8 @@
 """Test settings: the same real PostgreSQL and Elasticsearch as the demo, a separate database."""
 
-from .base import *  # noqa: F401,F403
 import os
 
+from .base import *  # noqa: F401,F403
 from .base import PASSWORD_HASHERS
 
 DEBUG = False
