@@ -28,8 +28,12 @@ migrate: services
 	$(PY) manage.py migrate_schemas --shared
 	$(PY) manage.py setup_platform
 
+# The background worker pushes published changes to the search index while the site is served.
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py search_rebuild
+	$(PY) manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 0.0.0.0:8000
 
 # Services are started once for the whole run and stopped at the end, whatever the result.

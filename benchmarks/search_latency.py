@@ -118,10 +118,11 @@ def sequential_scans() -> tuple[int, int]:
         tokens, _ = fallback.query_text(text.fold(word))
         conditions = fallback._conditions(service._filters(params, sites))
         values = {"q": " ".join(tokens), "inactive": [], "exact": text.exact_key(word), "limit": 10, "offset": 0,
+                  "cap": fallback.MATCH_CAP,
                   **{f"f_{key}": value for key, value in service._filters(params, sites).items()}}
         values.setdefault("f_tenant", None), values.setdefault("f_type", None), values.setdefault("f_year", None)
-        for sql in (fallback.FACET_SQL.format(**conditions),
-                    fallback.HITS_SQL.format(order="d.publish_time DESC, d.id DESC", **conditions)):
+        for sql in (fallback.facet_sql(conditions),
+                    fallback.hits_sql(conditions, "d.publish_time DESC, d.id DESC")):
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN " + sql, values)
                 plan = "\n".join(row[0] for row in cursor.fetchall())

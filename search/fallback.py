@@ -9,10 +9,10 @@ summary, so:
 - a longer query is segmented by jieba (precise mode) and every token must be present; if that
   finds nothing, single-character tokens are dropped and it is tried once more.
 
-Both go through the GIN index (no sequential scan). Ranking uses `ts_rank` over the whole vector
-when at most `FULL_RANK_LIMIT` documents match; beyond that, reading every match's full vector
-would cost too much, so the rank comes from the small title vector (title matches first), then
-the date. Facets come from one pass over the matches.
+Matching goes through the GIN index, or for very common words through the date index (newest
+first, stopping at `MATCH_CAP` matches); never a sequential scan. Facets, the total and the
+`ts_rank` ranking (exact title first) are computed over those matches, so a search costs the same
+whether a word is rare or everywhere; beyond the cap the total is a lower bound.
 """
 
 from dataclasses import dataclass
@@ -21,13 +21,19 @@ from django.db import connection
 
 from . import text
 
-FULL_RANK_LIMIT = 2000
+# At most this many matches (the most recent) are counted, faceted and ranked: a one-character
+# query can match half the district, and reading every match would take seconds. Totals beyond
+# it are reported as "at least" — the page already says degraded results may be incomplete.
+MATCH_CAP = 1000
+
+MATCHES = """
+    SELECT d.id, d.tenant, d.type, d.year, d.publish_time FROM search_searchdocument d
+    WHERE d.tsv @@ plainto_tsquery('simple', %(q)s) AND NOT (d.tenant = ANY(%(inactive)s)) {where}
+    ORDER BY d.publish_time DESC LIMIT %(cap)s
+"""
 
 FACET_SQL = """
-WITH m AS MATERIALIZED (
-    SELECT d.tenant, d.type, d.year FROM search_searchdocument d
-    WHERE d.tsv @@ plainto_tsquery('simple', %(q)s) AND NOT (d.tenant = ANY(%(inactive)s))
-)
+WITH m AS MATERIALIZED ({matches})
 SELECT 'total', '', count(*) FROM m WHERE {tenant} AND {type} AND {year}
 UNION ALL SELECT 'tenant', tenant, count(*) FROM m WHERE {type} AND {year} GROUP BY tenant
 UNION ALL SELECT 'type', type, count(*) FROM m WHERE {tenant} AND {year} GROUP BY type
@@ -35,11 +41,10 @@ UNION ALL SELECT 'year', year::text, count(*) FROM m WHERE {tenant} AND {type} G
 """
 
 HITS_SQL = """
+WITH m AS MATERIALIZED ({matches})
 SELECT d.doc_id, d.tenant, d.type, d.type_label, d.title, d.title_folded, d.url, d.summary,
        left(d.body, 2000), d.publish_time
-FROM search_searchdocument d
-WHERE d.tsv @@ plainto_tsquery('simple', %(q)s) AND NOT (d.tenant = ANY(%(inactive)s))
-  AND {tenant} AND {type} AND {year}
+FROM m JOIN search_searchdocument d ON d.id = m.id
 ORDER BY {order}
 LIMIT %(limit)s OFFSET %(offset)s
 """
@@ -51,6 +56,7 @@ class FallbackResult:
     rows: list[dict]
     facets: dict[str, dict[str, int]]
     terms: list[str]
+    capped: bool = False
 
 
 def _conditions(filters: dict) -> dict:
@@ -79,11 +85,20 @@ def search(folded: str, filters: dict, inactive: list[str], sort: str, limit: in
     return result
 
 
+def facet_sql(conditions: dict) -> str:
+    return FACET_SQL.format(matches=MATCHES.format(where=""), **conditions)
+
+
+def hits_sql(conditions: dict, order: str) -> str:
+    where = " AND ".join(f"d.{condition}" for condition in conditions.values() if condition != "TRUE")
+    return HITS_SQL.format(matches=MATCHES.format(where=f"AND {where}" if where else ""), order=order)
+
+
 def _run(tokens, folded, filters, inactive, sort, limit, offset) -> FallbackResult:
     if not tokens:
         return FallbackResult(0, [], {"tenant": {}, "type": {}, "year": {}}, [])
     params = {
-        "q": " ".join(tokens), "inactive": list(inactive), "exact": text.exact_key(folded),
+        "q": " ".join(tokens), "inactive": list(inactive), "exact": text.exact_key(folded), "cap": MATCH_CAP,
         "f_tenant": filters.get("tenant"), "f_type": filters.get("type"), "f_year": filters.get("year"),
         "limit": limit, "offset": offset,
     }
@@ -91,7 +106,7 @@ def _run(tokens, folded, filters, inactive, sort, limit, offset) -> FallbackResu
     facets: dict[str, dict[str, int]] = {"tenant": {}, "type": {}, "year": {}}
     total = 0
     with connection.cursor() as cursor:
-        cursor.execute(FACET_SQL.format(**conditions), params)
+        cursor.execute(facet_sql(conditions), params)
         for facet, key, count in cursor.fetchall():
             if facet == "total":
                 total = count
@@ -101,14 +116,11 @@ def _run(tokens, folded, filters, inactive, sort, limit, offset) -> FallbackResu
             return FallbackResult(0, [], facets, tokens)
         if sort == "date":
             order = "d.publish_time DESC, d.id DESC"
-        elif total <= FULL_RANK_LIMIT:
-            order = ("(lower(replace(d.title_folded, ' ', '')) = %(exact)s) DESC, "
-                     "ts_rank(d.tsv, plainto_tsquery('simple', %(q)s)) DESC, d.publish_time DESC")
         else:
             order = ("(lower(replace(d.title_folded, ' ', '')) = %(exact)s) DESC, "
-                     "ts_rank(d.title_tsv, plainto_tsquery('simple', %(q)s)) DESC, d.publish_time DESC")
-        cursor.execute(HITS_SQL.format(order=order, **conditions), params)
+                     "ts_rank(d.tsv, plainto_tsquery('simple', %(q)s)) DESC, d.publish_time DESC")
+        cursor.execute(hits_sql(conditions, order), params)
         columns = ["doc_id", "tenant", "type", "type_label", "title", "title_folded", "url", "summary", "body",
                    "publish_time"]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    return FallbackResult(total, rows, facets, tokens)
+    return FallbackResult(total, rows, facets, tokens, capped=total >= MATCH_CAP)

@@ -135,6 +135,7 @@ class Outcome:
     did_you_mean: str = ""
     best_bets: list = field(default_factory=list)
     took_ms: float = 0.0
+    total_is_lower_bound: bool = False
 
     @property
     def degraded(self) -> bool:
@@ -148,6 +149,7 @@ class Outcome:
         return {
             "q": self.params.q,
             "total": self.total,
+            "total_is_lower_bound": self.total_is_lower_bound,
             "page": self.params.page,
             "pages": self.pages,
             "page_size": PAGE_SIZE,
@@ -401,6 +403,7 @@ def _search_pg(outcome: Outcome, folded: str, filters: dict, inactive: list[str]
     result = fallback.search(folded, filters, inactive, params.sort, PAGE_SIZE, (params.page - 1) * PAGE_SIZE)
     outcome.backend = "postgresql"
     outcome.total = result.total
+    outcome.total_is_lower_bound = result.capped
     outcome.facets = _facets(result.facets, filters, sites)
     terms = [*result.terms, folded]
     for row in result.rows:

@@ -18,7 +18,7 @@ from . import pusher
 from .models import PushSchedule
 
 
-@task()
+@task(backend="background")
 def push_changes() -> dict:
     result = pusher.drain(max_seconds=60)
     if result.next_attempt_at is not None:
