@@ -71,41 +71,37 @@ def store(row: Row) -> int:
     return version
 
 
-def remove(doc_ids: list[str]) -> int:
-    """Delete search rows and record each deletion in the outbox; returns how many existed."""
+def _enqueue_rows(sql: str, doc_ids: list[str]) -> int:
+    """Run `sql` (returning doc_id, new version) and record each returned row in the outbox."""
     if not doc_ids:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM search_searchdocument WHERE doc_id = ANY(%s) "
-            f"RETURNING doc_id, GREATEST(version + 1, {CLOCK_MICROS})",
-            [list(doc_ids)],
-        )
-        removed = cursor.fetchall()
-        for removed_id, version in removed:
-            cursor.execute(ENQUEUE, [removed_id, version])
-    if removed:
+        cursor.execute(sql, [list(doc_ids)])
+        rows = cursor.fetchall()
+        for doc_id, version in rows:
+            cursor.execute(ENQUEUE, [doc_id, version])
+    if rows:
         push_after_commit()
-    return len(removed)
+    return len(rows)
+
+
+def remove(doc_ids: list[str]) -> int:
+    """Delete search rows and record each deletion in the outbox; returns how many existed."""
+    return _enqueue_rows(
+        f"DELETE FROM search_searchdocument WHERE doc_id = ANY(%s) "
+        f"RETURNING doc_id, GREATEST(version + 1, {CLOCK_MICROS})",
+        doc_ids,
+    )
 
 
 def bump(doc_ids: list[str]) -> int:
     """Give documents a new version and push them again (repairs: the index may hold a higher
     version than the projection, e.g. after someone deleted a document by hand)."""
-    if not doc_ids:
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE search_searchdocument SET version = GREATEST(version + 1, {CLOCK_MICROS}) "
-            f"WHERE doc_id = ANY(%s) RETURNING doc_id, version",
-            [list(doc_ids)],
-        )
-        bumped = cursor.fetchall()
-        for bumped_id, version in bumped:
-            cursor.execute(ENQUEUE, [bumped_id, version])
-    if bumped:
-        push_after_commit()
-    return len(bumped)
+    return _enqueue_rows(
+        f"UPDATE search_searchdocument SET version = GREATEST(version + 1, {CLOCK_MICROS}) "
+        f"WHERE doc_id = ANY(%s) RETURNING doc_id, version",
+        doc_ids,
+    )
 
 
 def enqueue(doc_ids: list[str]) -> None:

@@ -60,17 +60,10 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
 
 
 @receiver(task_approved)
-def on_task_approved(sender, instance, user=None, **kwargs):
-    page = _page_of(instance.workflow_state)
-    audit_record("approve", user=user, target=_target(page),
-                 details={"task": instance.task.name, "comment": instance.comment or "",
-                          "revision_id": instance.revision_id})
-
-
 @receiver(task_rejected)
-def on_task_rejected(sender, instance, user=None, **kwargs):
+def on_task_decided(sender, instance, user=None, signal=None, **kwargs):
     page = _page_of(instance.workflow_state)
-    audit_record("reject", user=user, target=_target(page),
+    audit_record("approve" if signal is task_approved else "reject", user=user, target=_target(page),
                  details={"task": instance.task.name, "comment": instance.comment or "",
                           "revision_id": instance.revision_id})
 
