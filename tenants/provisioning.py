@@ -163,7 +163,7 @@ def _ensure_role_groups(home):
     page_permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore",
                                                                          content_type__model="page")}
     collection = Collection.get_first_root_node()
-    for role, (group_name, codenames) in ROLE_GROUPS.items():
+    for group_name, codenames in ROLE_GROUPS.values():
         group, _ = Group.objects.get_or_create(name=group_name)
         group.permissions.add(access_admin)
         GroupPagePermission.objects.exclude(page=home).filter(group=group).delete()

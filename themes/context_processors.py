@@ -56,7 +56,9 @@ def site_frame(request):
         cache.set("theme:portal_url", portal_url, NAV_CACHE_SECONDS)
     context = {"identity": identity, "department": department, "portal_url": portal_url}
     if department is not None and department.is_site:
-        context["site_name"] = identity["site_name"] if department.is_portal else f"{identity['site_name']} {department.name}"
+        context["site_name"] = (
+            identity["site_name"] if department.is_portal else f"{identity['site_name']} {department.name}"
+        )
         context["site_domain"] = department.hostname
         context["navigation"] = _navigation()
     return context

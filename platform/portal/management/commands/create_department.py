@@ -23,7 +23,10 @@ class Command(BaseCommand):
                 organization_code=options["code"], kind=options["kind"],
             )
         except ValidationError as error:
-            raise CommandError("；".join(message for messages in error.message_dict.values() for message in messages))
+            messages = [message for field_messages in error.message_dict.values() for message in field_messages]
+            raise CommandError("；".join(messages)) from None
         except ProvisioningError as error:
-            raise CommandError(str(error))
-        self.stdout.write(self.style.SUCCESS(f"已创建 {department.name}：{department.base_url}/ （用时 {seconds:.2f} 秒）"))
+            raise CommandError(str(error)) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建 {department.name}：{department.base_url}/ （用时 {seconds:.2f} 秒）")
+        )
