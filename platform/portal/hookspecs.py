@@ -15,7 +15,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec
 def plugin_info():
-    """Return a dict with the plugin's Chinese `title` and a one-line `description`."""
+    """Return a dict with the plugin's Chinese `title`, a one-line `description` and, optionally,
+    `audit_events`: Chinese names of the audit events it records."""
 
 
 @hookspec

@@ -150,8 +150,8 @@ def collected_urls(hook_name: str, under_plugin_name: bool = False) -> list:
         if impl is None:
             continue
         plugin_patterns = _guard(list(impl() or []), name)
-        mount = f"{name}/" if under_plugin_name else ""
-        patterns.append(path(mount, include((plugin_patterns, name), namespace=name)))
+        mount, namespace = (f"{name}/", f"{name}_admin") if under_plugin_name else ("", name)
+        patterns.append(path(mount, include((plugin_patterns, namespace), namespace=namespace)))
     return patterns
 
 

@@ -35,7 +35,8 @@ def sample(db):
 
 
 def test_every_hookspec_has_a_docstring_and_a_test():
-    specs = [name for name, value in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(value, "govsite_spec")]
+    functions = inspect.getmembers(hookspecs, inspect.isfunction)
+    specs = [name for name, value in functions if hasattr(value, "govsite_spec")]
     assert len(specs) >= 10
     test_names = {
         match
@@ -143,3 +144,11 @@ def test_audit_event(sample, departments, client):
     assert ("audit_event", "login_failed", "jyj", False) in sample.calls
     row = AuditEvent.objects.filter(event="login_failed").latest("id")
     assert row.username == "jyj_editor" and row.department.host_prefix == "jyj" and not row.success
+
+
+def test_plugin_info_names_plugin_audit_events_in_chinese(db):
+    from portal.audit.events import event_label
+
+    assert event_label("mailbox_forward") == "信件转交"
+    assert event_label("publish") != "publish"
+    assert event_label("no_such_event") == "no_such_event"

@@ -40,4 +40,12 @@ EVENT_LABELS = {
 
 
 def event_label(event: str) -> str:
-    return EVENT_LABELS.get(event, event)
+    """The Chinese name of an event: the core's, or the one a plugin gives in `plugin_info`."""
+    if event in EVENT_LABELS:
+        return EVENT_LABELS[event]
+    from portal.plugins import get_manager
+
+    for info in get_manager().hook.plugin_info():
+        if info and event in info.get("audit_events", {}):
+            return info["audit_events"][event]
+    return event

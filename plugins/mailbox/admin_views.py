@@ -1,0 +1,211 @@
+"""The admin side: the centre triages and forwards, a department drafts and its head approves.
+
+A letter is visible to the centre from any site, and to a department only on its own site and
+only when it is the letter's department; for anyone else the letter does not exist (404).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+from portal.accounts.models import DepartmentRole
+
+from . import service
+from .models import Letter
+
+
+def is_centre(user) -> bool:
+    from tenants.admin_views import is_central_admin
+
+    return is_central_admin(user) or (
+        user.is_authenticated and user.is_active and user.has_central_role("mailbox_admin")
+    )
+
+
+def department_roles(request) -> set[str]:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or not request.user.is_authenticated or not getattr(tenant, "is_site", False):
+        return set()
+    return set(DepartmentRole.objects.filter(user=request.user, department=tenant).values_list("role", flat=True))
+
+
+def _forbidden(request):
+    return TemplateResponse(
+        request, "accounts/forbidden.html",
+        {"department": getattr(request, "tenant", None), "message": "您没有处理政务邮箱来信的权限。"}, status=403,
+    )
+
+
+def _visible_letters(request):
+    if is_centre(request.user):
+        return Letter.objects.all()
+    if department_roles(request):
+        return Letter.objects.filter(department=request.tenant).exclude(status=Letter.Status.RECEIVED)
+    return None
+
+
+def _letter(request, pk):
+    letters = _visible_letters(request)
+    if letters is None:
+        raise Http404("未找到该来信")
+    return get_object_or_404(letters.select_related("department"), pk=pk)
+
+
+class ForwardForm(forms.Form):
+    department = forms.ModelChoiceField(label="承办单位", queryset=None, empty_label="请选择",
+                                        error_messages={"required": "请选择承办单位"})
+    reason = forms.CharField(label="说明（改派时必填）", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from tenants.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            kind__in=["portal", "bureau", "town"], status="active"
+        ).order_by("sort_order", "id")
+
+
+class CloseForm(forms.Form):
+    CHOICES = [("无效来信", "无效来信"), ("重复来信", "重复来信"), ("恶意或辱骂来信", "恶意或辱骂来信")]
+    category = forms.ChoiceField(label="关闭类别", choices=CHOICES)
+    reason = forms.CharField(label="关闭原因", max_length=400, error_messages={"required": "请填写关闭原因"})
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=10, initial=5,
+                              error_messages={"required": "请填写延长的工作日数"})
+    reason = forms.CharField(label="延期原因", max_length=400, error_messages={"required": "请填写延期原因"})
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label="答复内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 10}),
+                           error_messages={"required": "请填写答复内容"})
+
+
+def index(request):
+    letters = _visible_letters(request)
+    if letters is None:
+        return _forbidden(request)
+    status = request.GET.get("status", "")
+    if status in Letter.Status.values:
+        letters = letters.filter(status=status)
+    return TemplateResponse(request, "mailbox/admin/index.html", {
+        "page_title": "政务邮箱", "letters": letters.select_related("department")[:200],
+        "statuses": Letter.Status.choices, "status": status, "centre": is_centre(request.user),
+    })
+
+
+def detail(request, pk, forward_form=None, close_form=None, reply_form=None, extend_form=None):
+    letter = _letter(request, pk)
+    centre = is_centre(request.user)
+    roles = department_roles(request) if letter.department_id == getattr(request.tenant, "pk", None) else set()
+    draft = letter.replies.filter(approved_at__isnull=True).first()
+    return TemplateResponse(request, "mailbox/admin/detail.html", {
+        "page_title": f"来信：{letter.subject}", "letter": letter, "centre": centre,
+        "can_reply": bool(roles) and letter.status == Letter.Status.FORWARDED,
+        "can_approve": "head" in roles and draft is not None and letter.status == Letter.Status.FORWARDED,
+        "draft": draft, "replies": letter.replies.filter(approved_at__isnull=False),
+        "events": letter.events.select_related("actor", "from_department", "to_department"),
+        "explanation": service.deadline_explanation(letter) if letter.status != Letter.Status.RECEIVED else "",
+        "forward_form": forward_form or ForwardForm(), "close_form": close_form or CloseForm(),
+        "extend_form": extend_form or ExtendForm(),
+        "reply_form": reply_form or ReplyForm(initial={"text": draft.text if draft else ""}),
+    })
+
+
+def _done(request, letter, message):
+    messages.success(request, message)
+    return redirect("mailbox_admin:detail", pk=letter.pk)
+
+
+@require_POST
+def forward(request, pk):
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    form = ForwardForm(request.POST)
+    if form.is_valid():
+        try:
+            service.forward(letter, form.cleaned_data["department"], request.user, request, form.cleaned_data["reason"])
+        except service.MailboxError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, letter, f"已转交{letter.department.name}")
+    return detail(request, pk, forward_form=form)
+
+
+@require_POST
+def close(request, pk):
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        reason = f"{form.cleaned_data['category']}：{form.cleaned_data['reason']}"
+        try:
+            service.close(letter, reason, request.user, request)
+        except service.MailboxError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, letter, "来信已关闭")
+    return detail(request, pk, close_form=form)
+
+
+@require_POST
+def reply(request, pk):
+    letter = _letter(request, pk)
+    if letter.department_id != getattr(request.tenant, "pk", None) or not department_roles(request):
+        raise Http404("未找到该来信")
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            service.draft_reply(letter, form.cleaned_data["text"], request.user, request)
+        except service.MailboxError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, letter, "答复草稿已保存，等待负责人审核")
+    return detail(request, pk, reply_form=form)
+
+
+@require_POST
+def approve(request, pk):
+    letter = _letter(request, pk)
+    if letter.department_id != getattr(request.tenant, "pk", None) or "head" not in department_roles(request):
+        raise Http404("未找到该来信")
+    try:
+        service.approve(letter, request.user, request)
+    except service.MailboxError as error:
+        messages.error(request, str(error))
+        return redirect("mailbox_admin:detail", pk=letter.pk)
+    return _done(request, letter, "答复已审核发送")
+
+
+@require_POST
+def publish(request, pk):
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    try:
+        service.publish(letter, request.user, request)
+    except service.MailboxError as error:
+        messages.error(request, str(error))
+        return redirect("mailbox_admin:detail", pk=letter.pk)
+    return _done(request, letter, "来信及答复已公开")
+
+
+@require_POST
+def extend(request, pk):
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            service.extend(letter, form.cleaned_data["days"], form.cleaned_data["reason"], request.user, request)
+        except service.MailboxError as error:
+            form.add_error(None, str(error))
+        else:
+            return _done(request, letter, f"答复期限已延至 {letter.due_date:%Y-%m-%d}")
+    return detail(request, pk, extend_form=form)

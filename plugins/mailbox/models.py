@@ -1,0 +1,126 @@
+"""Letters of the citizen mailbox, in the public schema (the centre triages across departments)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# Letters without ambiguous characters (no 0/O, 1/I/L), so a code read aloud is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Letter(models.Model):
+    class Kind(models.TextChoices):
+        CONSULT = "consult", "咨询"
+        SUGGEST = "suggest", "建议"
+        COMPLAINT = "complaint", "投诉"
+        HELP = "help", "求助"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已收到"
+        FORWARDED = "forwarded", "已转办"
+        REPLIED = "replied", "已答复"
+        PUBLISHED = "published", "已公开"
+        CLOSED = "closed", "已关闭"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.CONSULT)
+    subject = models.CharField("标题", max_length=100)
+    content = models.TextField("内容", max_length=3000)
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    may_publish = models.BooleanField("同意公开", default=False)
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="mailbox_letters", verbose_name="承办单位",
+    )
+    query_code = models.CharField("查询码", max_length=16, unique=True, default=new_query_code, editable=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    close_reason = models.CharField("关闭原因", max_length=500, blank=True)
+    received_at = models.DateTimeField("收信时间", default=timezone.now)
+    due_date = models.DateField("答复期限", null=True, blank=True)
+    calendar_missing_year = models.PositiveIntegerField("缺少日历的年份", null=True, blank=True)
+    submit_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True, editable=False)
+    ip = models.GenericIPAddressField("来信 IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "来信"
+        verbose_name_plural = "来信"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def calendar_missing(self) -> bool:
+        return self.calendar_missing_year is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Forwarded and not answered by the end of its due date (Asia/Shanghai)."""
+        from zoneinfo import ZoneInfo
+
+        today = timezone.localtime(timezone.now(), ZoneInfo("Asia/Shanghai")).date()
+        return self.status == self.Status.FORWARDED and self.due_date is not None and self.due_date < today
+
+    def published_reply(self):
+        return self.replies.filter(approved_at__isnull=False).order_by("-approved_at").first()
+
+
+class LetterEvent(models.Model):
+    class Action(models.TextChoices):
+        FORWARD = "forward", "转办"
+        TRANSFER = "transfer", "改派"
+        REPLY = "reply", "起草答复"
+        APPROVE = "approve", "审核发送"
+        CLOSE = "close", "关闭"
+        EXTEND = "extend", "延期"
+        PUBLISH = "publish", "公开"
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events", verbose_name="来信")
+    time = models.DateTimeField("时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="操作人"
+    )
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    from_department = models.ForeignKey(
+        "tenants.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="原单位"
+    )
+    to_department = models.ForeignKey(
+        "tenants.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="新单位"
+    )
+    reason = models.CharField("原因", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["time", "id"]
+
+
+class Reply(models.Model):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="replies", verbose_name="来信")
+    department = models.ForeignKey(
+        "tenants.Department", on_delete=models.PROTECT, related_name="+", verbose_name="答复单位"
+    )
+    text = models.TextField("答复内容", max_length=5000)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="起草人"
+    )
+    drafted_at = models.DateTimeField("起草时间", default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="审核人",
+    )
+    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "答复"
+        verbose_name_plural = "答复"
+        ordering = ["-drafted_at", "-id"]

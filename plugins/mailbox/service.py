@@ -1,0 +1,149 @@
+"""What can happen to a letter; each step writes a LetterEvent and the audit log."""
+
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from portal.audit.log import record
+from portal.workcalendar.service import CalendarMissing, add_working_days, explain
+
+from .models import Letter, LetterEvent, Reply
+
+REPLY_WORKING_DAYS = 5
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class MailboxError(Exception):
+    """An action that is not allowed in the letter's state; the message is shown to the person."""
+
+
+def received_date(letter):
+    return timezone.localtime(letter.received_at, SHANGHAI).date()
+
+
+def set_due_date(letter) -> None:
+    """5 working days from the day of receipt; a year without a schedule is flagged, not guessed."""
+    try:
+        letter.due_date = add_working_days(received_date(letter), REPLY_WORKING_DAYS)
+        letter.calendar_missing_year = None
+    except CalendarMissing as missing:
+        letter.due_date = None
+        letter.calendar_missing_year = missing.year
+
+
+def deadline_explanation(letter) -> str:
+    try:
+        return explain(received_date(letter), REPLY_WORKING_DAYS)
+    except CalendarMissing as missing:
+        return str(missing)
+
+
+def _audit(event, request, letter, **details):
+    record(event, request=request, target=f"mailbox.letter:{letter.pk}", details={"letter": letter.pk, **details})
+
+
+@transaction.atomic
+def forward(letter, department, user, request=None, reason=""):
+    if letter.status not in (Letter.Status.RECEIVED, Letter.Status.FORWARDED):
+        raise MailboxError("该来信当前状态不能转办")
+    previous = letter.department
+    action = LetterEvent.Action.TRANSFER if letter.status == Letter.Status.FORWARDED else LetterEvent.Action.FORWARD
+    if action == LetterEvent.Action.TRANSFER and not reason.strip():
+        raise MailboxError("改派须填写原因")
+    # A draft of the previous department is not the new department's to approve.
+    Reply.objects.filter(letter=letter, approved_at__isnull=True).exclude(department=department).delete()
+    letter.department = department
+    letter.status = Letter.Status.FORWARDED
+    if letter.due_date is None:
+        set_due_date(letter)
+    letter.save()
+    LetterEvent.objects.create(
+        letter=letter, actor=user, action=action, from_department=previous, to_department=department, reason=reason
+    )
+    _audit(f"mailbox_{action}", request, letter, to=department.host_prefix, reason=reason)
+
+
+@transaction.atomic
+def close(letter, reason, user, request=None):
+    if not reason.strip():
+        raise MailboxError("关闭来信须填写原因")
+    if letter.status in (Letter.Status.CLOSED, Letter.Status.REPLIED, Letter.Status.PUBLISHED):
+        raise MailboxError("该来信当前状态不能关闭")
+    letter.status = Letter.Status.CLOSED
+    letter.close_reason = reason
+    letter.save()
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.CLOSE,
+                               from_department=letter.department, reason=reason)
+    _audit("mailbox_close", request, letter, reason=reason)
+
+
+@transaction.atomic
+def draft_reply(letter, text, user, request=None) -> Reply:
+    if letter.status != Letter.Status.FORWARDED or letter.department is None:
+        raise MailboxError("只有已转办、尚未答复的来信可以起草答复")
+    if not text.strip():
+        raise MailboxError("答复内容不能为空")
+    reply = Reply.objects.filter(letter=letter, approved_at__isnull=True).first()
+    if reply is None:
+        reply = Reply(letter=letter, department=letter.department)
+    reply.department = letter.department
+    reply.text = text
+    reply.drafted_by = user
+    reply.drafted_at = timezone.now()
+    reply.save()
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.REPLY,
+                               from_department=letter.department)
+    _audit("mailbox_reply", request, letter, reply=reply.pk)
+    return reply
+
+
+@transaction.atomic
+def approve(letter, user, request=None) -> Reply:
+    reply = Reply.objects.select_for_update().filter(letter=letter, approved_at__isnull=True).first()
+    if letter.status != Letter.Status.FORWARDED or reply is None:
+        raise MailboxError("没有待审核的答复")
+    reply.approved_by = user
+    reply.approved_at = timezone.now()
+    reply.save()
+    letter.status = Letter.Status.REPLIED
+    letter.save()
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.APPROVE,
+                               from_department=letter.department)
+    _audit("mailbox_approve", request, letter, reply=reply.pk)
+    return reply
+
+
+@transaction.atomic
+def publish(letter, user, request=None):
+    """Show a replied letter publicly (without personal data); only if the writer allowed it."""
+    if letter.status != Letter.Status.REPLIED:
+        raise MailboxError("只有已答复的来信可以公开")
+    if not letter.may_publish:
+        raise MailboxError("来信人未同意公开，不能公开")
+    letter.status = Letter.Status.PUBLISHED
+    letter.save()
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.PUBLISH,
+                               from_department=letter.department)
+    _audit("mailbox_publish", request, letter)
+
+
+@transaction.atomic
+def extend(letter, days, reason, user, request=None):
+    """Move the due date `days` working days later, with the reason recorded."""
+    if letter.status != Letter.Status.FORWARDED:
+        raise MailboxError("只有已转办、尚未答复的来信可以延期")
+    if not reason.strip():
+        raise MailboxError("延期须填写原因")
+    if letter.due_date is None:
+        raise MailboxError("答复期限尚未确定（缺少日历），请先录入节假日安排")
+    try:
+        new_due = add_working_days(letter.due_date, days)
+    except CalendarMissing as missing:
+        raise MailboxError(str(missing)) from None
+    old_due = letter.due_date
+    letter.due_date = new_due
+    letter.save()
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.EXTEND,
+                               from_department=letter.department,
+                               reason=f"{reason}（{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}）")
+    _audit("mailbox_extend", request, letter, days=days, reason=reason, due=f"{new_due:%Y-%m-%d}")
