@@ -29,13 +29,14 @@ def project_article(page) -> PublishedItem | None:
         remove_page(page)
         return None
     column = page.get_parent().specific
+    url_parts = page.get_url_parts()
     item, _ = PublishedItem.objects.update_or_create(
         department=department,
         kind="article",
         object_id=page.pk,
         defaults={
             "title": page.title,
-            "url": department.base_url + page.get_url_parts()[2] if page.get_url_parts() else "",
+            "url": department.base_url + url_parts[2] if url_parts else "",
             "column_title": column.title,
             "column_type": getattr(column, "column_type", ""),
             "publish_time": page.publish_time,

@@ -169,17 +169,22 @@ def reply(request, pk):
     return detail(request, pk, reply_form=form)
 
 
+def _act(request, letter, action, success_message):
+    """Run a one-click service action; a refusal goes back to the letter as a message."""
+    try:
+        action(letter, request.user, request)
+    except service.MailboxError as error:
+        messages.error(request, str(error))
+        return redirect("mailbox_admin:detail", pk=letter.pk)
+    return _done(request, letter, success_message)
+
+
 @require_POST
 def approve(request, pk):
     letter = _letter(request, pk)
     if letter.department_id != getattr(request.tenant, "pk", None) or "head" not in department_roles(request):
         raise Http404("未找到该来信")
-    try:
-        service.approve(letter, request.user, request)
-    except service.MailboxError as error:
-        messages.error(request, str(error))
-        return redirect("mailbox_admin:detail", pk=letter.pk)
-    return _done(request, letter, "答复已审核发送")
+    return _act(request, letter, service.approve, "答复已审核发送")
 
 
 @require_POST
@@ -187,12 +192,7 @@ def publish(request, pk):
     letter = _letter(request, pk)
     if not is_centre(request.user):
         raise Http404("未找到该来信")
-    try:
-        service.publish(letter, request.user, request)
-    except service.MailboxError as error:
-        messages.error(request, str(error))
-        return redirect("mailbox_admin:detail", pk=letter.pk)
-    return _done(request, letter, "来信及答复已公开")
+    return _act(request, letter, service.publish, "来信及答复已公开")
 
 
 @require_POST

@@ -67,6 +67,10 @@ def test_explanation_names_the_holidays(db):
 
 def test_department_staff_cannot_edit_the_calendar(client, db):
     client.force_login(User.objects.get(username="jyj_editor"))
-    response = client.get("/admin/calendar_days/new/", HTTP_HOST="jyj.localhost")
+    response = client.post(
+        "/admin/calendar_days/new/", {"date": "2025-06-05", "kind": "holiday", "name": "擅自放假"},
+        HTTP_HOST="jyj.localhost",
+    )
     assert response.status_code in (302, 403)
     assert not CalendarDay.objects.exists()
+    assert add_working_days(date(2025, 6, 3), 5) == date(2025, 6, 10)
