@@ -13,6 +13,23 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
+# The items of 《政府网站与政务新媒体检查指标》 a finding belongs to, with their Chinese names.
+INSPECTION_ITEMS = {
+    "site_unavailable": "站点无法访问",
+    "homepage_stale": "首页不更新",
+    "column_stale": "栏目不更新",
+    "blank_column": "空白栏目",
+    "interaction_poor": "互动回应差",
+    "broken_link": "链接不可用",
+    "footer_missing": "页脚要素缺失",
+    "metadata_missing": "页面元数据缺失",
+    "sensitive_word": "错敏词",
+    "classified_mark": "涉密标识",
+    "future_date": "发布日期异常",
+    "disclosure": "信息公开",
+}
+
+
 @hookspec
 def plugin_info():
     """Return a dict with the plugin's Chinese `title`, a one-line `description` and, optionally,
@@ -51,7 +68,15 @@ def search_documents(department):
 
 @hookspec
 def inspection_checks():
-    """Return callables `check(department) -> list of findings` that the daily inspection runs."""
+    """Return callables `check(department) -> list of findings` that the daily inspection runs
+    inside the department's schema. A finding is a dict:
+
+    - `item`: a key of `INSPECTION_ITEMS` (the national item it belongs to);
+    - `key`: a stable string naming the problem, so the same problem found again tomorrow is the
+      same finding (e.g. `"letter:42"`, `"column:17"`);
+    - `title`: what is wrong, in Chinese; optional `severity` (`"veto"`, `"serious"`, `"normal"`,
+      default `"normal"`), `url` (the public page), `edit_url` (the admin screen) and `evidence`.
+    """
 
 
 @hookspec
@@ -67,3 +92,12 @@ def demo_content(department, rng):
 @hookspec
 def audit_event(event, user, department, target, success, details):
     """Observe an audit event (login, publish, …) after the core recorded it."""
+
+
+@hookspec
+def performance_figures(department, start, end):
+    """Return `{section: {figure: number}}` for the performance report of `department` over the
+    dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.
+    Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
+    avg_working_days or None) and `disclosure_requests` (received, answered, answered_on_time,
+    overdue, avg_working_days or None)."""

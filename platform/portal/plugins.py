@@ -114,6 +114,15 @@ def inspection_checks(department) -> list:
     return [check for checks in hooks_for(department).inspection_checks() for check in checks or []]
 
 
+def performance_figures(department, start, end) -> dict:
+    """Report figures the department's enabled plugins contribute, merged by section."""
+    merged = {}
+    for figures in hooks_for(department).performance_figures(department=department, start=start, end=end):
+        for section, values in (figures or {}).items():
+            merged.setdefault(section, {}).update(values)
+    return merged
+
+
 def _require_enabled(plugin_name, view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
