@@ -68,3 +68,8 @@ def demo_content(department, rng):
 @hookimpl
 def audit_event(event, user, department, target, success, details):
     calls.append(("audit_event", event, getattr(department, "host_prefix", None), success))
+
+
+@hookimpl
+def performance_figures(department, start, end):
+    return {"sample": {"days": (end - start).days + 1, "department": department.host_prefix}}

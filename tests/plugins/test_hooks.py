@@ -118,6 +118,17 @@ def test_inspection_checks(sample, departments):
     assert any(f["item"] == "空白栏目" and f["title"] == "政策解读" for f in findings)
 
 
+def test_performance_figures(sample, departments):
+    from datetime import date
+
+    from portal.plugins import performance_figures
+
+    figures = performance_figures(departments["jyj"], date(2026, 1, 1), date(2026, 12, 31))
+    assert figures["sample"] == {"days": 365, "department": "jyj"}
+    set_enabled(departments["jyj"], "sample", False)
+    assert "sample" not in performance_figures(departments["jyj"], date(2026, 1, 1), date(2026, 12, 31))
+
+
 def test_provision_department(sample):
     from tenants.provisioning import create_department
 
