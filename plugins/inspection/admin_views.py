@@ -1,0 +1,254 @@
+"""Admin screens of the inspection.
+
+The 区信息中心 (system administrators) sees every department, the league table, runs, ignore
+rules and 虚假信息 flags, from any site. A department's people see their own department's
+findings, on their own site only, and may report one fixed. Anything else does not exist (404).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+from portal.accounts.models import DepartmentRole
+from portal.hookspecs import INSPECTION_ITEMS
+
+from . import service
+from .models import FalseInformationFlag, Finding, IgnoreRule, InspectionRun
+
+
+def is_centre(user) -> bool:
+    from tenants.admin_views import is_central_admin
+
+    return is_central_admin(user)
+
+
+def own_department(request):
+    """The site's department when the user holds a role in it, else None."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or not getattr(tenant, "is_site", False) or not request.user.is_authenticated:
+        return None
+    if DepartmentRole.objects.filter(user=request.user, department=tenant).exists():
+        return tenant
+    return None
+
+
+def visible_findings(request):
+    if is_centre(request.user):
+        return Finding.objects.all()
+    department = own_department(request)
+    if department is None:
+        raise Http404("未找到巡检结果")
+    return Finding.objects.filter(department=department)
+
+
+def centre_only(request):
+    if not is_centre(request.user):
+        raise Http404("未找到该页面")
+
+
+class RunForm(forms.Form):
+    department = forms.ModelChoiceField(label="巡检单位", queryset=None, required=False, empty_label="全部单位")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = service.site_departments()
+
+
+class IgnoreForm(forms.Form):
+    reason = forms.CharField(label="忽略原因", max_length=500, error_messages={"required": "请填写忽略原因"})
+
+
+class IgnoreRuleForm(forms.ModelForm):
+    class Meta:
+        model = IgnoreRule
+        fields = ["url_pattern", "status", "reason"]
+        error_messages = {
+            "url_pattern": {"required": "请填写网址模式，例如 https://example.gov.cn/*"},
+            "reason": {"required": "请填写忽略原因"},
+            "status": {"invalid": "HTTP 状态码应为 100 到 599 之间的整数"},
+        }
+
+    def clean_url_pattern(self):
+        pattern = self.cleaned_data["url_pattern"].strip()
+        if not pattern.startswith(("http://", "https://", "*")):
+            raise forms.ValidationError("网址模式应以 http://、https:// 或 * 开头")
+        return pattern
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        if status is not None and not 100 <= status <= 599:
+            raise forms.ValidationError("HTTP 状态码应为 100 到 599 之间的整数")
+        return status
+
+
+class FlagForm(forms.ModelForm):
+    class Meta:
+        model = FalseInformationFlag
+        fields = ["department", "title", "url", "evidence", "date"]
+        error_messages = {
+            "department": {"required": "请选择单位"}, "title": {"required": "请填写虚假信息的标题"},
+            "evidence": {"required": "请填写证据"}, "date": {"invalid": "日期格式应为 YYYY-MM-DD"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = service.site_departments()
+
+
+def index(request):
+    findings = visible_findings(request)
+    centre = is_centre(request.user)
+    department = None if centre else own_department(request)
+    prefix = request.GET.get("department", "")
+    if centre and prefix:
+        findings = findings.filter(department__host_prefix=prefix)
+    status = request.GET.get("status", Finding.Status.OPEN)
+    if status in Finding.Status.values:
+        findings = findings.filter(status=status)
+    item = request.GET.get("item", "")
+    if item in INSPECTION_ITEMS:
+        findings = findings.filter(item=item)
+    findings = list(findings.select_related("department").order_by("department__sort_order", "item", "-first_seen")[:500])
+    groups = {}
+    for finding in findings:
+        groups.setdefault((finding.department, finding.item_label), []).append(finding)
+    scope = [department] if department else None
+    return TemplateResponse(request, "inspection/admin/index.html", {
+        "page_title": "网站巡检", "centre": centre, "department": department, "groups": groups.items(),
+        "league": service.league_table(scope), "status": status, "statuses": Finding.Status.choices,
+        "item": item, "items": INSPECTION_ITEMS.items(), "prefix": prefix,
+        "runs": InspectionRun.objects.select_related("department")[:5] if centre else [],
+        "run_form": RunForm() if centre else None, "weights": service.SEVERITY_WEIGHTS, "cap": service.VETO_CAP,
+    })
+
+
+def _finding(request, pk):
+    return get_object_or_404(visible_findings(request).select_related("department"), pk=pk)
+
+
+def detail(request, pk, ignore_form=None):
+    finding = _finding(request, pk)
+    return TemplateResponse(request, "inspection/admin/detail.html", {
+        "page_title": f"巡检问题：{finding.item_label}", "finding": finding, "centre": is_centre(request.user),
+        "events": finding.events.select_related("user"), "ignore_form": ignore_form or IgnoreForm(),
+    })
+
+
+@require_POST
+def fix(request, pk):
+    finding = _finding(request, pk)
+    try:
+        finding = service.mark_fixed(finding, request.user, request)
+    except service.InspectionError as error:
+        messages.error(request, str(error))
+    else:
+        if finding.status == Finding.Status.FIXED:
+            messages.success(request, "复查确认问题已整改")
+        else:
+            messages.warning(request, "复查时问题仍然存在，请继续整改")
+    return redirect("inspection_admin:detail", pk=finding.pk)
+
+
+@require_POST
+def ignore(request, pk):
+    finding = _finding(request, pk)
+    centre_only(request)
+    form = IgnoreForm(request.POST)
+    if form.is_valid():
+        try:
+            service.ignore(finding, form.cleaned_data["reason"], request.user, request)
+        except service.InspectionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已忽略该问题")
+            return redirect("inspection_admin:detail", pk=finding.pk)
+    return detail(request, pk, ignore_form=form)
+
+
+@require_POST
+def unignore(request, pk):
+    finding = _finding(request, pk)
+    centre_only(request)
+    try:
+        service.unignore(finding, request.user, request)
+    except service.InspectionError as error:
+        messages.error(request, str(error))
+    return redirect("inspection_admin:detail", pk=finding.pk)
+
+
+@require_POST
+def start(request):
+    centre_only(request)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择要巡检的单位")
+        return redirect("inspection_admin:index")
+    from .tasks import run_inspection
+
+    department = form.cleaned_data["department"]
+    run = service.start_run(department, request.user)
+    service.record_audit("inspection_run", request=request, user=request.user,
+                         details={"run": run.pk, "department": department.host_prefix if department else "全部"})
+    run_inspection.enqueue(run.pk)
+    messages.success(request, f"已开始巡检{department.name if department else '全部单位'}")
+    return redirect("inspection_admin:run", pk=run.pk)
+
+
+def run_detail(request, pk):
+    centre_only(request)
+    run = get_object_or_404(InspectionRun.objects.select_related("department"), pk=pk)
+    return TemplateResponse(request, "inspection/admin/run.html", {"page_title": "巡检进度", "run": run})
+
+
+def run_progress(request, pk):
+    centre_only(request)
+    run = get_object_or_404(InspectionRun, pk=pk)
+    return JsonResponse({
+        "status": run.status, "status_label": run.get_status_display(), "pages_done": run.pages_done,
+        "pages_seen": run.pages_seen, "percent": run.progress_percent, "findings": run.findings_found,
+    })
+
+
+def rules(request):
+    centre_only(request)
+    form = IgnoreRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rule = form.save(commit=False)
+        rule.created_by = request.user
+        rule.save()
+        service.record_audit("inspection_rule_add", request=request, user=request.user,
+                             details={"pattern": rule.url_pattern, "status": rule.status, "reason": rule.reason})
+        messages.success(request, "已新增忽略规则")
+        return redirect("inspection_admin:rules")
+    return TemplateResponse(request, "inspection/admin/rules.html", {
+        "page_title": "链接忽略规则", "rules": IgnoreRule.objects.all(), "form": form,
+    })
+
+
+@require_POST
+def delete_rule(request, pk):
+    centre_only(request)
+    rule = get_object_or_404(IgnoreRule, pk=pk)
+    service.record_audit("inspection_rule_delete", request=request, user=request.user,
+                         details={"pattern": rule.url_pattern, "status": rule.status})
+    rule.delete()
+    messages.success(request, "已删除忽略规则")
+    return redirect("inspection_admin:rules")
+
+
+def flags(request):
+    centre_only(request)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flag = form.save(commit=False)
+        flag.flagged_by = request.user
+        flag.save()
+        service.record_audit("inspection_flag_add", request=request, user=request.user, department=flag.department,
+                             details={"title": flag.title})
+        messages.success(request, "已记录虚假信息")
+        return redirect("inspection_admin:flags")
+    return TemplateResponse(request, "inspection/admin/flags.html", {
+        "page_title": "虚假信息记录", "flags": FalseInformationFlag.objects.select_related("department"), "form": form,
+    })

@@ -1,0 +1,22 @@
+"""Admin URLs of the inspection, mounted at /admin/plugins/inspection/."""
+
+from django.urls import path
+
+from . import admin_views, report_views
+
+urlpatterns = [
+    path("", admin_views.index, name="index"),
+    path("<int:pk>/", admin_views.detail, name="detail"),
+    path("<int:pk>/fix/", admin_views.fix, name="fix"),
+    path("<int:pk>/ignore/", admin_views.ignore, name="ignore"),
+    path("<int:pk>/unignore/", admin_views.unignore, name="unignore"),
+    path("run/", admin_views.start, name="start"),
+    path("runs/<int:pk>/", admin_views.run_detail, name="run"),
+    path("runs/<int:pk>/progress.json", admin_views.run_progress, name="run_progress"),
+    path("rules/", admin_views.rules, name="rules"),
+    path("rules/<int:pk>/delete/", admin_views.delete_rule, name="delete_rule"),
+    path("flags/", admin_views.flags, name="flags"),
+    path("report/", report_views.report, name="report"),
+    path("report.xlsx", report_views.report_excel, name="report_excel"),
+    path("report.pdf", report_views.report_pdf, name="report_pdf"),
+]
