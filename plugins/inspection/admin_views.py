@@ -110,7 +110,9 @@ def index(request):
     item = request.GET.get("item", "")
     if item in INSPECTION_ITEMS:
         findings = findings.filter(item=item)
-    findings = list(findings.select_related("department").order_by("department__sort_order", "item", "-first_seen")[:500])
+    findings = list(
+        findings.select_related("department").order_by("department__sort_order", "item", "-first_seen")[:500]
+    )
     groups = {}
     for finding in findings:
         groups.setdefault((finding.department, finding.item_label), []).append(finding)

@@ -90,9 +90,10 @@ def column_checks(department) -> list[dict]:
     )
     if latest_item is None or now - latest_item > timedelta(days=HOMEPAGE_DAYS):
         days = (now - latest_item).days if latest_item else None
+        since = f"已 {days} 天" if days is not None else "从未"
         findings.append({
             "item": "homepage_stale", "key": "homepage", "severity": "veto",
-            "title": f"首页不更新：{f'已 {days} 天' if days is not None else '从未'}没有新信息（要求 {HOMEPAGE_DAYS} 天内）",
+            "title": f"首页不更新：{since}没有新信息（要求 {HOMEPAGE_DAYS} 天内）",
             "url": department.base_url + "/", "edit_url": admin_page_url(department, home.pk, False),
             "evidence": {"days": days},
         })
@@ -176,7 +177,9 @@ def page_findings(url: str, html: str, kind: str, page_id: int | None, departmen
                 "title": f"页脚缺少{label}", "evidence": {"element": label},
             })
 
-    metas = {meta.get("name"): (meta.get("content") or "").strip() for meta in document.iter("meta") if meta.get("name")}
+    metas = {
+        meta.get("name"): (meta.get("content") or "").strip() for meta in document.iter("meta") if meta.get("name")
+    }
     wanted = SITE_META + PAGE_META.get(kind, [])
     missing = [name for name in wanted if name not in metas or (name in NON_EMPTY_META and not metas[name])]
     if "PubDate" in metas and metas["PubDate"] and not PUBDATE_FORMAT.match(metas["PubDate"]):
@@ -192,7 +195,8 @@ def page_findings(url: str, html: str, kind: str, page_id: int | None, departmen
         if published > timezone.now() + FUTURE_TOLERANCE:
             findings.append({
                 **common, "item": "future_date", "key": f"future:{path}", "severity": "serious",
-                "title": f"发布日期异常：发布时间 {metas['PubDate']} 晚于当前时间", "evidence": {"pubdate": metas["PubDate"]},
+                "title": f"发布日期异常：发布时间 {metas['PubDate']} 晚于当前时间",
+                "evidence": {"pubdate": metas["PubDate"]},
             })
 
     main = document.find(".//main")

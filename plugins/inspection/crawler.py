@@ -91,14 +91,17 @@ class CrawlResult:
 class HostPacer:
     """At most one request starts per `interval` seconds for each host."""
 
-    def __init__(self, interval: float, overrides: dict[str, float] | None = None):
+    def __init__(self, interval: float, own_interval: float, own_suffix: str):
         self.interval = interval
-        self.overrides = overrides or {}
+        self.own_interval = own_interval
+        self.own_suffix = own_suffix
         self.next_slot: dict[str, float] = {}
         self.lock = asyncio.Lock()
 
     async def wait(self, host: str):
-        interval = self.overrides.get(host, self.interval)
+        name = host.split(":")[0]
+        own = self.own_suffix and (name == self.own_suffix or name.endswith("." + self.own_suffix))
+        interval = self.own_interval if own else self.interval
         if interval <= 0:
             return
         async with self.lock:
@@ -136,6 +139,7 @@ class Crawler:
         self, *, concurrency: int = 4, host_interval: float = 0.05, external_interval: float = 1.0,
         timeout: float = 15.0, max_pages: int = 5000, known_external: dict[str, LinkResult] | None = None,
         skip_url: Callable[[str], bool] | None = None, progress: Callable[[int, int], None] | None = None,
+        own_suffix: str = "",
     ):
         self.concurrency = concurrency
         self.host_interval = host_interval
@@ -146,6 +150,7 @@ class Crawler:
         self.skip_url = skip_url or (lambda url: False)
         self.progress = progress
         self.counts = (0, 0)
+        self.own_suffix = own_suffix  # e.g. "gov.cn.example": every department's host ends with it
 
     def crawl(self, start_url: str) -> CrawlResult:
         return self._run([start_url], follow=True)
@@ -183,7 +188,9 @@ class Crawler:
         start_url = start_urls[0]
         site_host = urlsplit(start_url).netloc
         result = CrawlResult(start_url=start_url)
-        pacer = HostPacer(self.external_interval, {site_host: self.host_interval})
+        # The platform's own sites share the crawl's pace; other hosts get the slower external one.
+        own_suffix = self.own_suffix or site_host.split(":")[0]
+        pacer = HostPacer(self.external_interval, self.host_interval, own_suffix)
         semaphore = asyncio.Semaphore(self.concurrency)
         queued: set[str] = set(start_urls)
         pending_links: set[str] = set()

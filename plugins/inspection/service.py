@@ -42,7 +42,8 @@ def crawler_options() -> dict:
 def site_departments():
     from tenants.models import Department
 
-    return Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active").order_by("sort_order", "id")
+    sites = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active")
+    return sites.order_by("sort_order", "id")
 
 
 def public_page_ids(department) -> dict[str, tuple[int, str]]:
@@ -55,7 +56,8 @@ def public_page_ids(department) -> dict[str, tuple[int, str]]:
         return {}
     kinds = {}
     for model, kind in ((ArticlePage, "article"), (ColumnPage, "column"), (HomePage, "home")):
-        kinds.update({pk: kind for pk in model.objects.descendant_of(home, inclusive=True).values_list("pk", flat=True)})
+        ids = model.objects.descendant_of(home, inclusive=True).values_list("pk", flat=True)
+        kinds.update(dict.fromkeys(ids, kind))
     prefix = len(home.url_path) - 1
     return {
         url_path[prefix:]: (pk, kinds.get(pk, "other"))
@@ -101,9 +103,10 @@ def crawl_department(department, *, start_url: str | None = None, pages: list[st
     with tenant_context(department):
         page_ids = public_page_ids(department)
     rules = list(IgnoreRule.objects.all())
+    # A re-check asks again; a full crawl reuses the day's answers of other sites.
     crawler = Crawler(
-        **crawler_options(), known_external=known_external_answers(), progress=progress,
-        skip_url=lambda url: checks.skipped_by_rules(rules, url),
+        **crawler_options(), known_external=known_external_answers() if pages is None else {}, progress=progress,
+        skip_url=lambda url: checks.skipped_by_rules(rules, url), own_suffix=settings.DOMAIN_SUFFIX,
     )
     start = start_url or department.base_url + "/"
     result = crawler.crawl(start) if pages is None else crawler.check_pages(pages)
@@ -191,10 +194,10 @@ def execute_run(run: InspectionRun, *, start_urls: dict | None = None, on_progre
     done_before = 0
     try:
         for department in departments:
-            def progress(done, seen, base=done_before):
+            def progress(done, seen, base=done_before, current=department):
                 InspectionRun.objects.filter(pk=run.pk).update(pages_done=base + done, pages_seen=base + seen)
                 if on_progress:
-                    on_progress(department, done, seen)
+                    on_progress(current, done, seen)
 
             inspect_department(department, run, start_url=(start_urls or {}).get(department.host_prefix),
                                progress=progress)
@@ -292,7 +295,8 @@ def league_table(departments=None) -> list[dict]:
         findings = open_by_department.get(department.pk, [])
         rows.append({
             "department": department, "score": health_score(findings), "open": len(findings),
-            "veto": sum(f.severity == "veto" for f in findings), "serious": sum(f.severity == "serious" for f in findings),
+            "veto": sum(f.severity == "veto" for f in findings),
+            "serious": sum(f.severity == "serious" for f in findings),
             "veto_items": sorted({f.item_label for f in findings if f.severity == "veto"}),
         })
     rows.sort(key=lambda row: (-row["score"], row["open"], row["department"].sort_order, row["department"].pk))

@@ -28,13 +28,15 @@ MISCONFIGURED_PORT = LIVE_PORT + 7
 
 
 class ExternalHandler(http.server.BaseHTTPRequestHandler):
-    """/ok answers 200, anything else 404; it counts requests so tests can see the cache work."""
+    """/ok… and paths a test marked fixed answer 200, anything else 404; requests are counted so
+    tests can see the day-long cache work."""
 
     hits: list[str] = []
+    fixed: set[str] = set()
 
     def _answer(self, body: bool):
         ExternalHandler.hits.append(f"{self.command} {self.path}")
-        status = 200 if self.path.startswith("/ok") else 404
+        status = 200 if self.path.startswith("/ok") or self.path in ExternalHandler.fixed else 404
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", "2")
@@ -80,16 +82,16 @@ def _plant(department, external, problems: bool):
 
     columns = {column.slug: column for column in ColumnPage.objects.filter(depth=3)}
     if not problems:
-        first = _article(columns["news"], "巡检整洁站点工作动态", days_ago=1,
-                         body=f'<p>详见<a href="/notices/">通知公告</a>和<a href="{external}/ok/page">上级网站</a>。</p>')
+        body = f'<p>详见<a href="/notices/">通知公告</a>和<a href="{external}/ok/page">上级网站</a>。</p>'
+        first = _article(columns["news"], "巡检整洁站点工作动态", days_ago=1, body=body)
         for slug in ["notices", "policies", "interpretations", "disclosure", "about", "services", "interaction"]:
             _article(columns[slug], f"巡检整洁站点{columns[slug].title}", days_ago=3)
         return {"first": first.pk}
     stale = _article(columns["news"], "巡检问题站点过期动态", days_ago=30)
     broken = _article(
         columns["notices"], "巡检问题站点含坏链的通知", days_ago=10,
-        body=('<p>请见<a href="/no-such-page/">办事指南</a>、<a href="{0}/gone">外部通知</a>、'
-              '<a href="{0}/ok/fine">有效外链</a>和<a href="/documents/987654/missing.pdf">附件下载</a>。</p>').format(external),
+        body=(f'<p>请见<a href="/no-such-page/">办事指南</a>、<a href="{external}/gone">外部通知</a>、'
+              f'<a href="{external}/ok/fine">有效外链</a>和<a href="/documents/987654/missing.pdf">附件下载</a>。</p>'),
     )
     marked = _article(columns["disclosure"], "巡检问题站点公开信息", days_ago=5)
     # A mark that slipped through (e.g. the word list grew after publishing): written to the live page directly.
