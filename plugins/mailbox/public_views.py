@@ -1,22 +1,16 @@
 """The public side on the portal: write a letter, look it up with the query code."""
 
-import secrets
-
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from portal.audit.log import client_ip
+from portal.public_forms import PublicFormGuard
 
 from .forms import LetterForm, QueryForm
 from .models import Letter
 
-RATE_LIMIT = 5  # letters per hour per IP and per contact
-RATE_WINDOW = 3600
-SESSION_CAPTCHA = "mailbox_captcha"
-SESSION_TOKENS = "mailbox_tokens"
-MAX_TOKENS = 20
+SCOPE = "mailbox"
 
 
 def _portal():
@@ -41,50 +35,12 @@ def portal_only(view):
     return wrapped
 
 
-def _new_captcha(request) -> str:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    request.session[SESSION_CAPTCHA] = str(a + b)
-    return f"{a} 加 {b} 等于几？"
-
-
-def _captcha_question(request) -> str:
-    question = _new_captcha(request)
-    request.session["mailbox_captcha_question"] = question
-    return question
-
-
-def _issue_token(request) -> str:
-    token = secrets.token_urlsafe(24)
-    tokens = request.session.get(SESSION_TOKENS, [])[-(MAX_TOKENS - 1):]
-    request.session[SESSION_TOKENS] = [*tokens, token]
-    return token
-
-
-def _rate_keys(request, data):
-    keys = [f"mailbox:rate:ip:{client_ip(request)}"]
-    for contact in (data.get("phone"), data.get("email")):
-        if contact:
-            keys.append(f"mailbox:rate:contact:{contact.strip().lower()}")
-    return keys
-
-
-def _over_limit(keys) -> bool:
-    return any((cache.get(key) or 0) >= RATE_LIMIT for key in keys)
-
-
-def _count(keys):
-    for key in keys:
-        if not cache.add(key, 1, RATE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, RATE_WINDOW)
-
-
-def _render_form(request, form, token, status=200):
+def _render_form(request, guard, form, token, status=200):
+    """The form with a fresh captcha: the picture, or the text question when the visitor asked for it."""
+    text = request.GET.get("captcha") == "text" or request.POST.get("captcha_kind") == "text"
     return TemplateResponse(
         request, "mailbox/write.html",
-        {"form": form, "token": token, "captcha_question": _captcha_question(request)}, status=status,
+        {"form": form, "token": token, "captcha": guard.new_captcha(text=text)}, status=status,
     )
 
 
@@ -94,30 +50,30 @@ def _done(request, letter):
 
 @portal_only
 def write(request):
+    guard = PublicFormGuard(request, SCOPE)
     if request.method != "POST":
-        return _render_form(request, LetterForm(), _issue_token(request))
+        return _render_form(request, guard, LetterForm(), guard.issue_token())
     token = request.POST.get("token", "")
-    issued = request.session.get(SESSION_TOKENS, [])
-    if token and token in issued:
+    if guard.token_issued(token):
         # A second click on the same form: show the letter the first click created.
         existing = Letter.objects.filter(submit_token=token).first()
         if existing is not None:
             return _done(request, existing)
     form = LetterForm(request.POST)
-    if not token or token not in issued:
+    if not guard.token_issued(token):
         form.add_error(None, "表单已过期，请检查内容后重新提交")
-        return _render_form(request, form, _issue_token(request), status=400)
-    expected = request.session.pop(SESSION_CAPTCHA, None)
+        return _render_form(request, guard, form, guard.issue_token(), status=400)
+    captcha_ok = guard.check_captcha(request.POST.get("captcha", ""))
     if not form.is_valid():
-        return _render_form(request, form, token, status=400)
-    if expected is None or form.cleaned_data["captcha"].strip() != expected:
-        form.add_error("captcha", "验证码不正确，请重新计算后填写")
-        return _render_form(request, form, token, status=400)
-    keys = _rate_keys(request, form.cleaned_data)
-    if _over_limit(keys):
-        form.add_error(None, "提交过于频繁，每小时最多提交 5 封来信，请稍后再试")
-        return _render_form(request, form, token, status=429)
+        return _render_form(request, guard, form, token, status=400)
+    if not captcha_ok:
+        form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
+        return _render_form(request, guard, form, token, status=400)
     data = form.cleaned_data
+    contacts = (data["phone"], data["email"])
+    if guard.over_limit(contacts):
+        form.add_error(None, guard.limit_message)
+        return _render_form(request, guard, form, token, status=429)
     try:
         with transaction.atomic():
             letter = Letter.objects.create(
@@ -128,7 +84,7 @@ def write(request):
     except IntegrityError:
         letter = Letter.objects.get(submit_token=token)
     else:
-        _count(keys)
+        guard.record(contacts)
     return _done(request, letter)
 
 
