@@ -101,6 +101,12 @@ def scheduled_jobs():
 
 
 @hookspec
+def calendar_changed():
+    """The working-day calendar was entered or corrected (after the commit): recompute the
+    deadlines that depend on it."""
+
+
+@hookspec
 def performance_figures(department, start, end):
     """Return `{section: {figure: number}}` for the performance report of `department` over the
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.

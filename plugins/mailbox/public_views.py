@@ -2,13 +2,16 @@
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from portal.audit.log import client_ip
 from portal.public_forms import PublicFormGuard
 
-from .forms import LetterForm, QueryForm
+from . import service
+from .forms import LetterForm, QueryForm, StatisticsForm
 from .models import Letter
+from .statistics import year_table
 
 SCOPE = "mailbox"
 
@@ -76,10 +79,10 @@ def write(request):
         return _render_form(request, guard, form, token, status=429)
     try:
         with transaction.atomic():
-            letter = Letter.objects.create(
+            letter = service.submit(
                 kind=data["kind"], subject=data["subject"], content=data["content"], name=data["name"],
                 phone=data["phone"], email=data["email"], may_publish=data["may_publish"],
-                submit_token=token, ip=client_ip(request),
+                token=token, ip=client_ip(request),
             )
     except IntegrityError:
         letter = Letter.objects.get(submit_token=token)
@@ -104,12 +107,37 @@ def query(request):
     )
 
 
+def _published_letters():
+    return Letter.objects.filter(status=Letter.Status.PUBLISHED).select_related("department")
+
+
 @portal_only
 def published(request):
     """Published letters and their replies, without the writer's name or contact."""
-    letters = (
-        Letter.objects.filter(status=Letter.Status.PUBLISHED)
-        .select_related("department")
-        .only("kind", "subject", "content", "received_at", "department__name")[:50]
-    )
-    return TemplateResponse(request, "mailbox/published.html", {"letters": letters})
+    return TemplateResponse(request, "mailbox/published.html", {"letters": _published_letters()[:50]})
+
+
+@portal_only
+def published_letter(request, pk):
+    letter = get_object_or_404(_published_letters(), pk=pk)
+    return TemplateResponse(request, "mailbox/published_letter.html", {"letter": letter})
+
+
+@portal_only
+def statistics(request):
+    """Public statistics per department and month: received, replied, on time, average time."""
+    from tenants.models import Department
+
+    today = timezone.localdate()
+    form = StatisticsForm(request.GET or None, initial={"year": today.year})
+    year, month, department = today.year, None, None
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"] or today.year
+        month = int(form.cleaned_data["month"]) if form.cleaned_data["month"] else None
+        department = form.cleaned_data["department"]
+    by_department, by_month = year_table(year, month, department.pk if department else None)
+    return TemplateResponse(request, "mailbox/statistics.html", {
+        "form": form, "year": year, "month": month, "department": department,
+        "by_department": by_department, "by_month": by_month,
+        "departments": Department.objects.filter(kind__in=["portal", "bureau", "town"]),
+    }, status=400 if form.is_bound and not form.is_valid() else 200)

@@ -105,6 +105,8 @@ def test_full_flow_from_letter_to_reply(db, departments):
     letter.refresh_from_db()
     assert letter.status == Letter.Status.PUBLISHED
     public = citizen.get("/mailbox/", HTTP_HOST=WWW).content.decode()
+    assert "关于学校午餐的咨询" in public and f'href="/mailbox/letters/{letter.pk}/"' in public
+    public = citizen.get(f"/mailbox/letters/{letter.pk}/", HTTP_HOST=WWW).content.decode()
     assert "关于学校午餐的咨询" in public and "收费标准为每餐 8 元。" in public
     assert "张三" not in public and "13800000000" not in public
     page = citizen.get(f"/mailbox/query/?code={letter.query_code}", HTTP_HOST=WWW).content.decode()
