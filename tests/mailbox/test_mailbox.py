@@ -411,7 +411,8 @@ def test_department_asks_for_an_extension_and_the_centre_decides(db, departments
     letter.refresh_from_db()
     assert letter.extension_requested_days is None and letter.due_date == date(2025, 10, 14)
     editor.post(url, {"days": 2, "reason": "需要会商"}, HTTP_HOST=JYJ)
-    assert centre.post(f"{ADMIN}{letter.pk}/extend/", {"days": 2, "reason": "同意会商"}, HTTP_HOST=WWW).status_code == 302
+    response = centre.post(f"{ADMIN}{letter.pk}/extend/", {"days": 2, "reason": "同意会商"}, HTTP_HOST=WWW)
+    assert response.status_code == 302
     letter.refresh_from_db()
     assert letter.due_date == date(2025, 10, 16) and letter.extension_requested_days is None
     assert [event.action for event in letter.events.all()][-4:] == ["ask_extension", "deny_extension",
