@@ -38,3 +38,20 @@ def admin_menu_items(department):
     from portal.plugins import MenuLink
 
     return [MenuLink(label="网站巡检", url="/admin/plugins/inspection/", icon_name="warning", order=830)]
+
+
+@hookimpl
+def scheduled_jobs():
+    """The daily inspection at 02:00, a homepage probe of every site each hour (24 a day, the
+    national minimum is 20), and the centre's digest of new serious findings at 08:00."""
+    from datetime import timedelta
+
+    from portal.scheduling import Job
+
+    from . import service
+
+    return [
+        Job(name="inspection.daily", run=service.daily_inspection, daily_at="02:00"),
+        Job(name="inspection.probes", run=service.probe_all, every=timedelta(hours=1)),
+        Job(name="inspection.digest", run=service.send_digest, daily_at="08:00"),
+    ]

@@ -363,3 +363,8 @@ def send_digest(since=None) -> int:
             lines.append(f"    页面：{finding.url}")
     send_mail(f"网站巡检日报：新发现严重问题 {len(new)} 个", "\n".join(lines), None, recipients)
     return len(new)
+
+
+def daily_inspection() -> InspectionRun:
+    """The scheduled run over every site (the same work as `manage.py inspect --all`)."""
+    return execute_run(start_run())

@@ -37,7 +37,14 @@ def test_clean_site_has_no_findings(planted, offline_footer_links):
 
 
 def test_planted_problems_are_found(planted, offline_footer_links):
+    from plugins.mailbox.models import Letter
+
     dirty, pages, base = planted["dirty"], planted["pages"], planted["dirty_url"]
+    letter = Letter.objects.create(
+        subject="关于统计数据的咨询", content="请问去年的统计公报何时公开？", name="李四", department=dirty,
+        status=Letter.Status.FORWARDED, received_at=timezone.now() - timedelta(days=120),
+        due_date=(timezone.now() - timedelta(days=110)).date(),
+    )
     run = run_for(dirty, base + "/")
     found = findings_of(dirty)
     external = planted["external"]
@@ -67,9 +74,12 @@ def test_planted_problems_are_found(planted, offline_footer_links):
     mark = found[("classified_mark", f"mark:/disclosure/{_slug(dirty, pages['marked'])}/:内部资料")]
     assert mark.severity == "serious" and mark.url.endswith(f"/disclosure/{_slug(dirty, pages['marked'])}/")
 
+    overdue = found[("interaction_poor", f"letter:{letter.pk}")]
+    assert overdue.severity == "veto" and "未答复" in overdue.title
+
     assert all(f.department == dirty for f in found.values())
     assert run.findings_found == Finding.objects.filter(department=dirty, status="open").count()
-    assert service.league_table([dirty])[0]["score"] <= 80
+    assert service.league_table([dirty])[0]["score"] <= 59  # a veto (the overdue letter) caps the score
 
 
 def _slug(department, page_id):
