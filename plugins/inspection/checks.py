@@ -168,7 +168,9 @@ def page_findings(url: str, html: str, kind: str, page_id: int | None, departmen
     common = {"url": url, "edit_url": edit_url}
     findings = []
 
-    footer = document.find(".//footer")
+    # The site footer is the page's contentinfo landmark (an article may have a <footer> of its own).
+    landmarks = document.xpath('//*[@role="contentinfo"]') or document.xpath("//footer")
+    footer = landmarks[-1] if landmarks else None
     footer_text = _text(footer)
     for code, label, pattern in FOOTER_ELEMENTS:
         if not pattern.search(footer_text):

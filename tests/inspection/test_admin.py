@@ -92,3 +92,20 @@ def test_menu_entry(departments):
     page = login("jyj_editor").get("/admin/", HTTP_HOST="jyj.localhost").content.decode()
     # The sidebar menu is rendered from JSON props, where Chinese may be escaped.
     assert ADMIN in page and ("网站巡检" in page or "\\u7f51\\u7ad9\\u5de1\\u68c0" in page)
+
+
+def test_inspect_command(departments, live_server_url, offline_footer_links):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="请用 --department 指定一个单位"):
+        call_command("inspect")
+    with pytest.raises(CommandError, match="没有域名前缀为“nosuch”的单位网站"):
+        call_command("inspect", department="nosuch")
+    out = io.StringIO()
+    call_command("inspect", department="wjj", stdout=out)
+    assert "巡检完成" in out.getvalue() and "区卫生健康局  健康度" in out.getvalue()
+    run = InspectionRun.objects.get()
+    assert run.status == "done" and run.pages_done >= 10 and run.department == departments["wjj"]
+    assert Finding.objects.filter(department=departments["wjj"], item="blank_column").exists()
