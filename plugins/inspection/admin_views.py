@@ -96,6 +96,12 @@ class FlagForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = service.site_departments()
 
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if url and not url.startswith(("http://", "https://")):
+            raise forms.ValidationError("页面地址应以 http:// 或 https:// 开头")
+        return url
+
 
 def index(request):
     findings = visible_findings(request)

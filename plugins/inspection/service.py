@@ -175,12 +175,6 @@ def store_findings(department, found: list[dict], covered: set[str], run=None, o
         finding.status, finding.fixed_at, finding.fix_claimed_at = Finding.Status.FIXED, now, None
         finding.save(update_fields=["status", "fixed_at", "fix_claimed_at"])
         FindingEvent.objects.create(finding=finding, action=FindingEvent.Action.FIXED, note="复查未再发现该问题")
-    if run is not None:
-        InspectionRun.objects.filter(pk=run.pk).update(findings_found=models_count(run))
-
-
-def models_count(run) -> int:
-    return Finding.objects.filter(last_run=run, status=Finding.Status.OPEN).count()
 
 
 def start_run(department=None, user=None) -> InspectionRun:

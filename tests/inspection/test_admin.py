@@ -77,8 +77,10 @@ def test_ignore_rules_and_flags_forms(departments):
     assert not IgnoreRule.objects.exists() and AuditEvent.objects.filter(event="inspection_rule_delete").exists()
 
     response = centre.post(f"{ADMIN}flags/", {"department": departments["wjj"].pk, "title": "<b>不实消息</b>",
-                                              "evidence": "", "date": "2025-02-30"}, HTTP_HOST=WWW)
+                                              "evidence": "", "date": "2025-02-30", "url": "javascript:alert(1)"},
+                           HTTP_HOST=WWW)
     html = response.content.decode()
+    assert "页面地址应以 http:// 或 https:// 开头" in html
     assert "请填写证据" in html and "日期格式应为 YYYY-MM-DD" in html and "&lt;b&gt;不实消息&lt;/b&gt;" in html
     response = centre.post(f"{ADMIN}flags/", {"department": departments["wjj"].pk, "title": "<b>不实消息</b>",
                                               "evidence": "经核实与事实不符", "date": "2025-02-28"}, HTTP_HOST=WWW)
