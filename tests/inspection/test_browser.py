@@ -4,24 +4,46 @@ findings of the department, opens one and asks for a re-check, which says it is 
 The server process only sees committed rows, so the findings are committed here and removed
 afterwards (the audit rows of the re-check stay, as the audit log keeps everything)."""
 
+import threading
+
 import pytest
-from django_tenants.utils import schema_context
 
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
+def in_own_connection(work):
+    """Run `work` in a thread: its own database connection commits at once, outside the test's
+    transaction, so the server process sees the rows."""
+    from django.db import connections
+
+    failure = []
+
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 @pytest.fixture
-def committed_findings(django_db_blocker, departments):
+def committed_findings(departments):
     from plugins.inspection import service
     from plugins.inspection.models import Finding
 
-    with django_db_blocker.unblock(), schema_context("public"):
-        service.inspect_department(departments["jyj"], crawl=False)
+    jyj = departments["jyj"]
+    in_own_connection(lambda: service.inspect_department(jyj, crawl=False))
     yield
-    with django_db_blocker.unblock(), schema_context("public"):
-        Finding.objects.filter(department=departments["jyj"]).delete()
+    in_own_connection(lambda: Finding.objects.filter(department=jyj).delete())
 
 
 def test_head_reads_findings_and_asks_for_a_recheck(live_server_url, page, committed_findings):
