@@ -11,6 +11,8 @@ from portal.workcalendar.service import CalendarMissing, add_working_days
 from . import service
 from .models import Letter, LetterEvent, Reply
 
+REPLY_TEXT = ("您好！来信收悉。经研究，现答复如下：我单位已按有关规定办理，如有疑问请在工作时间致电咨询。"
+              "感谢您对我们工作的关心和支持！")
 SURNAMES = "王李张刘陈杨黄赵周吴"
 TOPICS = [
     ("consult", "关于{unit}办事指南的咨询", "请问在{unit}办理相关业务需要准备哪些材料？办理时限是多久？"),
@@ -52,8 +54,7 @@ def _reply(letter, department, working_days: int, publish: bool):
     approved = timezone.make_aware(datetime.combine(replied_on, time(16, 0)))
     if approved > timezone.now():
         return
-    Reply.objects.create(letter=letter, department=department, text="您好！来信收悉。经研究，现答复如下：我单位已按有关规定办理，"
-                         "如有疑问请在工作时间致电咨询。感谢您对我们工作的关心和支持！",
+    Reply.objects.create(letter=letter, department=department, text=REPLY_TEXT,
                          drafted_at=approved - timedelta(hours=3), approved_at=approved)
     letter.status = Letter.Status.PUBLISHED if publish and letter.may_publish else Letter.Status.REPLIED
     letter.save()
