@@ -16,11 +16,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SUBJECT = "浏览器测试：关于学校门口交通拥堵的建议"
 
 
-@pytest.fixture
-def cleanup():
+def forget_authenticator():
+    """The centre's administrator enrols an authenticator in the browser; other tests expect none."""
     committed("DELETE FROM accounts_totpdevice WHERE user_id = (SELECT id FROM accounts_user WHERE username = %s)",
               ["center_admin"])
+
+
+@pytest.fixture
+def cleanup():
+    forget_authenticator()
     yield
+    forget_authenticator()
     from search import index
 
     for (pk,) in committed("SELECT id FROM mailbox_letter WHERE subject = %s", [SUBJECT]) or []:
