@@ -68,7 +68,9 @@ def test_200_concurrent_submissions_make_200_letters(threaded_server):
         address = f"10.{number // 250}.{number % 250}.9"
         # The portal's host name, sent to the server's address (the resolver does not know *.localhost).
         headers = {"X-Forwarded-For": address, "Host": f"www.localhost:{PORT}"}
-        with httpx.Client(headers=headers, timeout=120) as client:
+        # A fresh connection per request: the server closes idle ones while writers wait at the barrier.
+        no_keepalive = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(headers=headers, timeout=120, limits=no_keepalive) as client:
             form = open_form(client, base)
             form.update(kind="consult", subject=f"{SUBJECT}{number:03d}", content=f"第 {number} 位来信人的内容。",
                         name=f"来信人{number}", phone=f"139{number:08d}", email="", may_publish="on")
