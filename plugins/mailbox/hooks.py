@@ -137,3 +137,10 @@ def calendar_changed():
     from .service import recompute_open_deadlines
 
     recompute_open_deadlines()
+
+
+@hookimpl
+def demo_content(department, rng):
+    from .demo import create_demo_letters
+
+    create_demo_letters(department, rng)
