@@ -302,6 +302,17 @@ class Crawler:
 
 
 def describe_error(error: Exception) -> str:
+    """The reason in words a webmaster knows: DNS failure, refused connection, or the message."""
+    import socket
+
+    seen, current = set(), error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return "域名无法解析（DNS 失败）"
+        if isinstance(current, ConnectionRefusedError):
+            return "连接被拒绝"
+        current = current.__cause__ or current.__context__
     text = str(error) or error.__class__.__name__
     lowered = text.lower()
     if "name or service not known" in lowered or "nodename nor servname" in lowered or "getaddrinfo" in lowered:

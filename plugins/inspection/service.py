@@ -182,27 +182,30 @@ def start_run(department=None, user=None) -> InspectionRun:
 
 
 def execute_run(run: InspectionRun, *, start_urls: dict | None = None, on_progress=None) -> InspectionRun:
-    """Inspect the run's department (or every site) and keep its progress figures current."""
+    """Inspect the run's department (or every site) and keep its progress figures current.
+
+    One department's failure is logged and named in the run's message; the others still run.
+    """
     departments = [run.department] if run.department_id else list(site_departments())
     InspectionRun.objects.filter(pk=run.pk).update(status=InspectionRun.Status.RUNNING, started_at=timezone.now())
-    done_before = 0
-    try:
-        for department in departments:
-            def progress(done, seen, base=done_before, current=department):
-                InspectionRun.objects.filter(pk=run.pk).update(pages_done=base + done, pages_seen=base + seen)
-                if on_progress:
-                    on_progress(current, done, seen)
+    done_before, failed = 0, []
+    for department in departments:
+        def progress(done, seen, base=done_before, current=department):
+            InspectionRun.objects.filter(pk=run.pk).update(pages_done=base + done, pages_seen=base + seen)
+            if on_progress:
+                on_progress(current, done, seen)
 
+        try:
             inspect_department(department, run, start_url=(start_urls or {}).get(department.host_prefix),
                                progress=progress)
-            run.refresh_from_db()
-            done_before = run.pages_done
-    except Exception as error:
-        InspectionRun.objects.filter(pk=run.pk).update(
-            status=InspectionRun.Status.FAILED, finished_at=timezone.now(), message=str(error)[:500])
-        raise
+        except Exception as error:  # noqa: BLE001 - reported on the run, the other departments go on
+            logger.exception("inspection of %s failed", department.host_prefix)
+            failed.append(f"{department.name}：{error}")
+        run.refresh_from_db()
+        done_before = run.pages_done
     InspectionRun.objects.filter(pk=run.pk).update(
-        status=InspectionRun.Status.DONE, finished_at=timezone.now(),
+        status=InspectionRun.Status.FAILED if failed and len(failed) == len(departments) else InspectionRun.Status.DONE,
+        finished_at=timezone.now(), message=("巡检失败：" + "；".join(failed))[:500] if failed else "",
         findings_found=Finding.objects.filter(last_run=run, status=Finding.Status.OPEN).count(),
     )
     run.refresh_from_db()

@@ -65,3 +65,16 @@ def test_digest_mails_new_serious_findings(departments, mailoutbox):
     mail = mailoutbox[0]
     assert mail.to == ["centre@example.gov.cn"] and "新发现严重问题 1 个" in mail.subject
     assert "【区教育局】严重·涉密标识" in mail.body and old.title not in mail.body
+
+
+def test_unreachable_site_keeps_its_page_findings(departments):
+    """A crawl that cannot load the homepage reports it, and closes none of the page findings."""
+    jyj = departments["jyj"]
+    footer = Finding.objects.create(department=jyj, item="footer_missing", key="footer:police",
+                                    title="页脚缺少公安机关备案号", source="crawl")
+    run = service.execute_run(service.start_run(jyj), start_urls={"jyj": "http://127.0.0.1:9/"})
+    assert run.status == "done"
+    down = Finding.objects.get(department=jyj, item="site_unavailable", key="crawl")
+    assert "巡检时首页无法访问" in down.title and "连接被拒绝" in down.title
+    footer.refresh_from_db()
+    assert footer.status == Finding.Status.OPEN
