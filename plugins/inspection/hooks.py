@@ -55,3 +55,23 @@ def scheduled_jobs():
         Job(name="inspection.probes", run=service.probe_all, every=timedelta(hours=1)),
         Job(name="inspection.digest", run=service.send_digest, daily_at="08:00"),
     ]
+
+
+@hookimpl
+def demo_content(department, rng):
+    """One 虚假信息 record, in a department the demo already makes neglectful, so the report's
+    第十八条 list has every kind of evidence to show after `manage.py inspect --all`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from portal.demo import STALE_NEWS_DEPARTMENTS
+
+    from .models import FalseInformationFlag
+
+    if department.host_prefix != STALE_NEWS_DEPARTMENTS[0]:
+        return
+    FalseInformationFlag.objects.get_or_create(
+        department=department, title=f"{department.name}发布的补贴发放进度与实际不符",
+        defaults={"date": timezone.localdate() - timedelta(days=rng.randint(20, 60)),
+                  "evidence": "经区信息中心与业务主管部门核实，文中所称“已全部发放”与实际进度不符，已要求更正。"},
+    )
