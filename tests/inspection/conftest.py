@@ -36,13 +36,19 @@ class ExternalHandler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, body: bool):
         ExternalHandler.hits.append(f"{self.command} {self.path}")
-        status = 200 if self.path.startswith("/ok") or self.path in ExternalHandler.fixed else 404
+        if self.path.startswith("/slow"):
+            time.sleep(2)
+        content = b"ok"
+        if self.path == "/links":  # a page of links that fail in other ways
+            content = ('<html><body><a href="/slow">慢</a> <a href="http://no-such-host.invalid/">无此域名</a>'
+                       '<a href="/ok/x">好</a></body></html>').encode()
+        status = 200 if self.path.startswith(("/ok", "/links")) or self.path in ExternalHandler.fixed else 404
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", "2")
+        self.send_header("Content-Length", str(len(content)))
         self.end_headers()
         if body:
-            self.wfile.write(b"ok")
+            self.wfile.write(content)
 
     def do_HEAD(self):  # noqa: N802 - the name http.server calls
         self._answer(False)
