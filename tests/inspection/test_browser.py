@@ -66,3 +66,58 @@ def test_head_reads_findings_and_asks_for_a_recheck(live_server_url, page, commi
     assert "复查时问题仍然存在" in page.content()
     assert "复查仍存在" in page.locator("table.history").inner_text()
     assert page.locator(".finding-status").inner_text().startswith("待整改")
+
+
+@pytest.fixture
+def no_authenticator():
+    """The centre's administrator enrols an authenticator in the browser; other tests expect none."""
+    from portal.accounts.models import TOTPDevice
+
+    def forget():
+        TOTPDevice.objects.filter(user__username="center_admin").delete()
+
+    in_own_connection(forget)
+    yield
+    in_own_connection(forget)
+
+
+def test_centre_reads_the_report_and_downloads_the_workbook(live_server_url, browser, no_authenticator):
+    import io
+
+    import pyotp
+    from openpyxl import load_workbook
+
+    portal = live_server_url.format(prefix="www")
+    page = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True).new_page()
+    page.goto(portal + "/admin/login/")
+    page.fill("#id_username", "center_admin")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+    secret = page.locator(".totp-secret")
+    page.fill("input[name=code]", pyotp.TOTP(secret.get_attribute("data-secret")).now())
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+
+    page.goto(portal + "/admin/plugins/inspection/")
+    league = page.locator("table.league tbody tr")
+    assert league.count() >= 3 and "健康度 = 100 −" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("link", name="绩效评估与通报").click()
+    page.fill("#id_start", "2026-01-01")
+    page.fill("#id_end", "2026-12-31")
+    with page.expect_navigation():
+        page.get_by_role("button", name="生成报告").click()
+    assert page.locator(".report-title").inner_text() == "源城区人民政府办公室关于2026年度政府网站绩效评估情况的通报"
+    charts = page.locator("svg.chart")
+    assert charts.count() == 3 and charts.first.is_visible()
+    # The committed district published its sample items in November.
+    assert charts.first.locator("title", has_text="11月：").count() == 1
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel").click()
+    assert download.value.suggested_filename == "performance-20260101-20261231.xlsx"
+    with open(download.value.path(), "rb") as handle:
+        workbook = load_workbook(io.BytesIO(handle.read()))
+    assert "绩效排名" in workbook.sheetnames
+    names = [row[1] for row in workbook["绩效排名"].iter_rows(min_row=2, values_only=True)]
+    assert {"源城区人民政府", "区教育局", "区卫生健康局"} <= set(names)
