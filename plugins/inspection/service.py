@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from portal.hookspecs import INSPECTION_ITEMS
 
 from . import checks
 from .crawler import Crawler, LinkResult
@@ -91,7 +92,12 @@ def hook_findings(department) -> list[dict]:
             except Exception:  # noqa: BLE001 - one broken plugin check must not stop the inspection
                 logger.exception("inspection check %r failed for %s", check, department.host_prefix)
                 continue
-            findings.extend({**finding, "source": Finding.Source.CHECK} for finding in found)
+            for finding in found:
+                if finding.get("item") not in INSPECTION_ITEMS or not finding.get("key"):
+                    logger.warning("inspection check %r returned a finding without a known item or a key: %r",
+                                   check, finding)
+                    continue
+                findings.append({**finding, "source": Finding.Source.CHECK})
     return findings
 
 

@@ -78,3 +78,21 @@ def test_unreachable_site_keeps_its_page_findings(departments):
     assert "巡检时首页无法访问" in down.title and "连接被拒绝" in down.title
     footer.refresh_from_db()
     assert footer.status == Finding.Status.OPEN
+
+
+def test_a_plugin_check_that_breaks_the_contract_does_not_stop_the_inspection(departments, monkeypatch):
+    """A check that raises, or returns a finding without a known item or key, is logged and skipped."""
+    import portal.plugins
+
+    def broken(department):
+        raise RuntimeError("boom")
+
+    def malformed(department):
+        return [{"item": "示例检查", "title": department.name}, {"item": "broken_link", "title": "无 key"}]
+
+    original = portal.plugins.inspection_checks
+    monkeypatch.setattr(portal.plugins, "inspection_checks",
+                        lambda department: [broken, malformed, *original(department)])
+    service.inspect_department(departments["wjj"], crawl=False)
+    items = set(Finding.objects.filter(department=departments["wjj"]).values_list("item", flat=True))
+    assert "blank_column" in items and "示例检查" not in items and "broken_link" not in items
