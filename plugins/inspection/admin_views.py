@@ -7,6 +7,7 @@ findings, on their own site only, and may report one fixed. Anything else does n
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.models import DepartmentRole
 from portal.hookspecs import INSPECTION_ITEMS
 
-from . import service
+from . import charts, service
 from .models import FalseInformationFlag, Finding, IgnoreRule, InspectionRun
 
 
@@ -123,7 +124,14 @@ def index(request):
     for finding in findings:
         groups.setdefault((finding.department, finding.item_label), []).append(finding)
     scope = [department] if department else None
+    open_counts = dict(
+        visible_findings(request).filter(status=Finding.Status.OPEN).values("item").annotate(count=Count("id"))
+        .values_list("item", "count")
+    )
+    chart = charts.bar_chart("待整改问题按指标分布", [INSPECTION_ITEMS[item] for item in open_counts],
+                             list(open_counts.values())) if open_counts else ""
     return TemplateResponse(request, "inspection/admin/index.html", {
+        "chart": chart,
         "page_title": "网站巡检", "centre": centre, "department": department, "groups": groups.items(),
         "league": service.league_table(scope), "status": status, "statuses": Finding.Status.choices,
         "item": item, "items": INSPECTION_ITEMS.items(), "prefix": prefix,

@@ -39,6 +39,7 @@ def test_centre_runs_an_inspection_and_sees_the_league(departments, live_server_
     for name in ("源城区人民政府", "区教育局", "区卫生健康局"):
         assert name in page
     assert "区教育局 · 空白栏目" in page
+    assert '<svg class="chart" role="img" aria-label="待整改问题按指标分布"' in page
     assert f'href="{departments["jyj"].base_url}/admin/pages/' in page  # the edit screens
 
 
