@@ -191,7 +191,8 @@ def test_report_screen_and_exports(year):
 
     from portal.audit.models import AuditEvent
 
-    assert AuditEvent.objects.filter(event="inspection_report_export").count() == 2
+    exports = AuditEvent.objects.filter(event="inspection_report_export", details__start="2025-01-01")
+    assert sorted(event.details["format"] for event in exports) == ["pdf", "xlsx"]
 
 
 def test_report_refuses_bad_periods_and_outsiders(year):
