@@ -1,8 +1,14 @@
-"""Hooks of the disclosure plugin: every department gets the standard parts of its catalogue."""
+"""Hooks of the disclosure plugin: the catalogue, 依申请公开 and the annual report.
+
+`plugins.disclosure` (public schema) holds the index-number counters, the central catalogue's
+projection, applications and annual reports; `plugins.disclosure.entries` (every department's
+schema) holds the catalogue entry page type.
+"""
 
 from portal.hookspecs import hookimpl
 
 SHARED_APPS = ["plugins.disclosure"]
+TENANT_APPS = ["plugins.disclosure.entries"]
 
 # 《政府信息公开条例》: the parts every department's catalogue must have.
 STANDARD_PARTS = [
@@ -16,7 +22,45 @@ STANDARD_PARTS = [
 
 @hookimpl
 def plugin_info():
-    return {"title": "信息公开目录", "description": "政府信息公开目录、依申请公开和年度报告"}
+    return {
+        "title": "信息公开目录",
+        "description": "政府信息公开目录、依申请公开和年度报告",
+        "audit_events": {
+            "disclosure_accept": "受理依申请公开",
+            "disclosure_extend": "依申请公开延期答复",
+            "disclosure_completion_request": "依申请公开要求补正",
+            "disclosure_completion_received": "依申请公开补正到达",
+            "disclosure_decide": "依申请公开答复",
+            "disclosure_report_generate": "生成信息公开年报",
+            "disclosure_report_edit": "修改信息公开年报",
+            "disclosure_report_publish": "发布信息公开年报",
+        },
+    }
+
+
+@hookimpl
+def page_models():
+    from .entries.models import CatalogueEntryPage
+
+    return [CatalogueEntryPage]
+
+
+@hookimpl
+def public_urls():
+    from django.urls import path
+
+    from . import public_views
+
+    return [
+        path("catalogue/", public_views.catalogue, name="catalogue"),
+    ]
+
+
+@hookimpl
+def search_documents(department):
+    """Published annual reports. Entries are articles: the core indexes them when they are
+    published (same transaction, same outbox), with their 索引号, 文号 and 主题词 in the text."""
+    return []
 
 
 @hookimpl
@@ -33,3 +77,10 @@ def provision_department(department):
             disclosure.add_child(
                 instance=ColumnPage(title=title, slug=slug, column_type="disclosure", description=description)
             )
+
+
+@hookimpl
+def template_slot(slot, department, request):
+    if slot == "footer_links":
+        return '<li><a href="/catalogue/">信息公开目录</a></li>'
+    return None
