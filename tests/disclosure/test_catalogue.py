@@ -172,3 +172,87 @@ def test_concurrent_publishing_in_two_departments_gives_unique_gapless_numbers(d
         listed = set(CatalogueItem.objects.filter(department=department, page_id__in=ids)
                      .values_list("index_number", flat=True))
         assert listed == set(numbers)
+
+
+def test_central_catalogue_spans_departments_and_filters(db, departments, client):
+    jyj, wjj = departments["jyj"], departments["wjj"]
+    school = make_entry(jyj, "源城区义务教育学校招生工作方案", topic="10-02", genre="notice",
+                        document_number="源教〔2026〕8号", keywords="招生 入学")
+    clinic = make_entry(wjj, "源城区基层医疗卫生机构服务规范", topic="12-01", genre="provisions")
+    old = make_entry(wjj, "源城区卫生应急预案（2020年版）", topic="01-02", genre="other",
+                     when=datetime(2025, 3, 1, 9, 0, tzinfo=SHANGHAI))
+
+    def titles(host, **params):
+        html = client.get("/catalogue/", params, HTTP_HOST=host).content.decode()
+        return {title for title in (school.title, clinic.title, old.title) if title in html}
+
+    assert titles(WWW) == {school.title, clinic.title, old.title}
+    assert titles(WWW, department="jyj") == {school.title}
+    assert titles(WWW, topic="10") == {school.title}  # a topic includes its sub-topics
+    assert titles(WWW, topic="12-01") == {clinic.title}
+    assert titles(WWW, genre="provisions") == {clinic.title}
+    assert titles(WWW, year="2025") == {old.title}
+    assert titles(WWW, q="8号") == {school.title}
+    assert titles(WWW, q=school.index_number) == {school.title}
+    # A department's own catalogue shows only its entries, whatever the query asks for.
+    assert titles(JYJ) == {school.title}
+    assert titles(JYJ, department="wjj") == {school.title}
+    assert titles(WJJ) == {clinic.title, old.title}
+
+
+def test_entry_page_shows_its_metadata_table(db, departments, client):
+    entry = make_entry(departments["jyj"], "源城区教育局2026年部门预算公开", topic="03-01", genre="report",
+                       document_number="源教〔2026〕1号", keywords="预算 公开", attachment_title="2026年部门预算表")
+    item = CatalogueItem.objects.get(department=departments["jyj"], page_id=entry.pk)
+    html = client.get(path_of(item.url), HTTP_HOST=JYJ).content.decode()
+    table = html[html.index('class="catalogue-metadata"'):html.index("</table>")]
+    expected = [
+        ("索引号", entry.index_number), ("主题分类", "财政、金融、审计 / 财政"), ("发布机构", "区教育局"),
+        ("体裁", "报告"), ("成文日期", "2026-11-01"), ("发布日期", "2026-11-18"), ("文号", "源教〔2026〕1号"),
+        ("有效性", "有效"), ("主题词", "预算 公开"),
+    ]
+    for label, value in expected:
+        assert re.search(f"<th[^>]*>{label}</th><td[^>]*>{re.escape(value)}</td>", table), label
+    assert "2026年部门预算表" in html and "/documents/" in html
+
+
+def test_entries_are_found_by_the_site_search_projection(db, departments):
+    """Entries are articles for the search projection, with 索引号 and 文号 in their text."""
+    from search.models import SearchDocument
+
+    entry = make_entry(departments["jyj"], "源城区学前教育资助实施细则", document_number="源教〔2026〕21号")
+    document = SearchDocument.objects.get(department_id=departments["jyj"].pk, object_id=entry.pk)
+    assert document.type == "disclosure" and document.title == entry.title
+    assert entry.index_number in document.body and "源教〔2026〕21号" in document.body
+    with tenant_context(departments["jyj"]):
+        entry.unpublish()
+    assert not SearchDocument.objects.filter(department_id=departments["jyj"].pk, object_id=entry.pk).exists()
+
+
+def test_entries_go_through_review_and_the_confidentiality_gate(db, departments):
+    from portal.accounts.models import User
+    from portal.governance.confidentiality import ConfidentialityBlocked
+    from wagtail.actions.publish_page_revision import PublishPagePermissionError
+
+    jyj = departments["jyj"]
+    draft = make_entry(jyj, "业务员起草的目录条目", publish=False)
+    editor, head = User.objects.get(username="jyj_editor"), User.objects.get(username="jyj_head")
+    with tenant_context(jyj):
+        assert not draft.permissions_for_user(editor).can_publish()
+        with pytest.raises(PublishPagePermissionError):
+            draft.get_latest_revision().publish(user=editor)
+        draft.refresh_from_db()
+        assert not draft.live and draft.index_number == ""
+        draft.get_latest_revision().publish(user=head)
+        draft.refresh_from_db()
+        assert draft.live and INDEX_NUMBER_PATTERN.match(draft.index_number)
+
+    leaking = make_entry(jyj, "含有身份证号的条目", publish=False)
+    with tenant_context(jyj):
+        leaking.body = [("text", "<p>申请人身份证号 440102199001011234，联系电话 13800138000。</p>")]
+        revision = leaking.save_revision()
+        with pytest.raises(ConfidentialityBlocked):
+            revision.publish(user=head)
+        leaking.refresh_from_db()
+    assert not leaking.live and leaking.index_number == ""
+    assert not CatalogueItem.objects.filter(department=jyj, page_id=leaking.pk).exists()
