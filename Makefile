@@ -28,12 +28,14 @@ migrate: services
 	$(PY) manage.py migrate_schemas --shared
 	$(PY) manage.py setup_platform
 
-# The background worker pushes published changes to the search index while the site is served.
+# The background worker pushes published changes to the search index while the site is served;
+# the scheduler runs the daily digests, the inspection and the availability probes.
 demo: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py search_rebuild
 	$(PY) manage.py db_worker --backend background & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 0.0.0.0:8000
 
 # Services are started once for the whole run and stopped at the end, whatever the result.

@@ -95,6 +95,18 @@ def audit_event(event, user, department, target, success, details):
 
 
 @hookspec
+def scheduled_jobs():
+    """Return `portal.scheduling.Job`s (name, run, `every` timedelta or `daily_at` "HH:MM") that
+    `manage.py run_scheduler` runs when due."""
+
+
+@hookspec
+def calendar_changed():
+    """The working-day calendar was entered or corrected (after the commit): recompute the
+    deadlines that depend on it."""
+
+
+@hookspec
 def performance_figures(department, start, end):
     """Return `{section: {figure: number}}` for the performance report of `department` over the
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.

@@ -54,3 +54,35 @@ class PluginSetting(models.Model):
     def __str__(self):
         return f"{self.department} · {self.plugin} · {'启用' if self.enabled else '停用'}"
 
+
+
+class ScheduledRun(models.Model):
+    """When a scheduled job last ran, so a restarted scheduler neither repeats nor skips a run."""
+
+    name = models.CharField("任务", max_length=100, unique=True)
+    last_started = models.DateTimeField("上次开始", null=True, blank=True)
+    last_finished = models.DateTimeField("上次结束", null=True, blank=True)
+    last_error = models.TextField("上次错误", blank=True)
+
+    class Meta:
+        verbose_name = "定时任务记录"
+        verbose_name_plural = "定时任务记录"
+
+    def __str__(self):
+        return self.name
+
+
+class FormSubmission(models.Model):
+    """One submission of a public form, counted by the rate limits of `portal.public_forms`.
+
+    Kept in the database rather than a process-local cache so every server process sees the
+    same counts."""
+
+    scope = models.CharField("表单", max_length=32)
+    key = models.CharField("限制对象", max_length=200)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公开表单提交记录"
+        verbose_name_plural = "公开表单提交记录"
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="form_submission_lookup")]

@@ -109,6 +109,24 @@ def search_documents(department) -> list[dict]:
     return [doc for docs in hooks_for(department).search_documents(department=department) for doc in docs or []]
 
 
+def documents_changed(department) -> None:
+    """A plugin's `search_documents` for `department` changed (e.g. a letter was published):
+    the site-wide index follows after the commit."""
+    from django.db import transaction
+
+    def sync():
+        from django_tenants.utils import tenant_context
+
+        from search.outbox import sync_plugin_documents
+
+        forget_plugin_settings()  # a plugin switched on or off in this transaction counts now
+        if department.is_site:
+            with tenant_context(department):
+                sync_plugin_documents(department)
+
+    transaction.on_commit(sync)
+
+
 def inspection_checks(department) -> list:
     """Check functions the department's enabled plugins contribute to the daily inspection."""
     return [check for checks in hooks_for(department).inspection_checks() for check in checks or []]

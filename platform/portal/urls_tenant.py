@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import feeds, site_pages, views
+from . import feeds, public_forms, site_pages, views
 from .plugins import collected_urls
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("feeds/<path:column_path>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),
     path("feeds/<path:column_path>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
     path("about-site/", site_pages.about_site, name="about_site"),
+    path("captcha/<slug:scope>.png", public_forms.captcha_image, name="captcha_image"),
     path("", include("search.urls")),
     *collected_urls("public_urls"),
 ]

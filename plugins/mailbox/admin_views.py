@@ -14,6 +14,7 @@ from portal.accounts.models import DepartmentRole
 
 from . import service
 from .models import Letter
+from .notifications import overdue_letters
 
 
 def is_centre(user) -> bool:
@@ -88,12 +89,18 @@ def index(request):
     letters = _visible_letters(request)
     if letters is None:
         return _forbidden(request)
+    missing_years = sorted(set(
+        letters.filter(calendar_missing_year__isnull=False).values_list("calendar_missing_year", flat=True)))
+    overdue_count = letters.filter(pk__in=overdue_letters().values("pk")).count()
     status = request.GET.get("status", "")
-    if status in Letter.Status.values:
+    if status == "overdue":
+        letters = letters.filter(pk__in=overdue_letters().values("pk"))
+    elif status in Letter.Status.values:
         letters = letters.filter(status=status)
     return TemplateResponse(request, "mailbox/admin/index.html", {
         "page_title": "政务邮箱", "letters": letters.select_related("department")[:200],
         "statuses": Letter.Status.choices, "status": status, "centre": is_centre(request.user),
+        "missing_years": missing_years, "overdue_count": overdue_count,
     })
 
 

@@ -28,3 +28,21 @@ class LetterForm(forms.Form):
 
 class QueryForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=16, error_messages={"required": "请填写查询码"})
+
+
+class StatisticsForm(forms.Form):
+    MONTHS = [("", "全年"), *[(str(number), f"{number} 月") for number in range(1, 13)]]
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100, required=False,
+                              error_messages={"invalid": "请填写正确的年份", "min_value": "年份不能早于 2000 年",
+                                              "max_value": "年份不能晚于 2100 年"})
+    month = forms.ChoiceField(label="月份", choices=MONTHS, required=False,
+                              error_messages={"invalid_choice": "请选择 1 至 12 月或全年"})
+    department = forms.ModelChoiceField(label="单位（按月统计）", queryset=None, required=False, empty_label="全区",
+                                        error_messages={"invalid_choice": "请选择列表中的单位"})
+
+    def __init__(self, *args, **kwargs):
+        from tenants.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")

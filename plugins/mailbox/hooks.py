@@ -26,6 +26,8 @@ def public_urls():
 
     return [
         path("mailbox/", public_views.published, name="published"),
+        path("mailbox/letters/<int:pk>/", public_views.published_letter, name="letter"),
+        path("mailbox/statistics/", public_views.statistics, name="statistics"),
         path("mailbox/write/", public_views.write, name="write"),
         path("mailbox/query/", public_views.query, name="query"),
     ]
@@ -61,3 +63,74 @@ def template_slot(slot, department, request):
     if slot == "footer_links":
         return '<li><a href="/mailbox/">政务邮箱</a></li>'
     return None
+
+
+@hookimpl
+def search_documents(department):
+    """Published letters of this department, without personal data; their page is on the portal."""
+    from tenants.models import Department
+
+    from .models import Letter
+
+    portal = Department.objects.filter(kind="portal").first()
+    if portal is None:
+        return []
+    letters = Letter.objects.filter(department=department, status=Letter.Status.PUBLISHED).prefetch_related("replies")
+    documents = []
+    for letter in letters:
+        reply = letter.published_reply()
+        documents.append({
+            "kind": "letter", "object_id": letter.pk, "title": letter.public_subject,
+            "url": f"{portal.base_url}/mailbox/letters/{letter.pk}/",
+            "publish_time": reply.approved_at if reply else letter.received_at,
+            "summary": letter.public_content[:200],
+            "body_text": f"{letter.public_content}\n答复：{reply.text if reply else ''}",
+        })
+    return documents
+
+
+def unanswered_letters(department):
+    """互动回应差: a valid letter received within the last year and unanswered for 3 months."""
+    from django.utils import timezone
+
+    from .notifications import unanswered_since
+
+    findings = []
+    for letter in unanswered_since(department=department):
+        days = (timezone.now() - letter.received_at).days
+        findings.append({
+            "item": "interaction_poor", "key": f"letter:{letter.pk}", "severity": "veto",
+            "title": f"来信《{letter.public_subject}》{days} 天未答复",
+            "edit_url": f"{department.base_url}/admin/plugins/mailbox/{letter.pk}/",
+            "evidence": f"收信 {timezone.localtime(letter.received_at):%Y-%m-%d}，"
+                        f"答复期限 {letter.due_date:%Y-%m-%d}" if letter.due_date else "答复期限未确定（缺少日历）",
+        })
+    return findings
+
+
+@hookimpl
+def inspection_checks():
+    return [unanswered_letters]
+
+
+@hookimpl
+def performance_figures(department, start, end):
+    from .statistics import figures_for
+
+    return {"mailbox": figures_for(department, start, end).as_dict()}
+
+
+@hookimpl
+def scheduled_jobs():
+    from portal.scheduling import Job
+
+    from .notifications import send_overdue_digest
+
+    return [Job(name="mailbox.overdue_digest", run=send_overdue_digest, daily_at="08:30")]
+
+
+@hookimpl
+def calendar_changed():
+    from .service import recompute_open_deadlines
+
+    recompute_open_deadlines()

@@ -47,6 +47,7 @@ class Letter(models.Model):
     received_at = models.DateTimeField("收信时间", default=timezone.now)
     due_date = models.DateField("答复期限", null=True, blank=True)
     calendar_missing_year = models.PositiveIntegerField("缺少日历的年份", null=True, blank=True)
+    extension_days = models.PositiveIntegerField("已延长工作日", default=0)
     submit_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True, editable=False)
     ip = models.GenericIPAddressField("来信 IP", null=True, blank=True)
 
@@ -69,6 +70,24 @@ class Letter(models.Model):
 
         today = timezone.localtime(timezone.now(), ZoneInfo("Asia/Shanghai")).date()
         return self.status == self.Status.FORWARDED and self.due_date is not None and self.due_date < today
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.FORWARDED)
+
+    def public_text(self, text: str) -> str:
+        """`text` without the writer's name, contacts or other personal numbers."""
+        from portal.governance.scanning import redact_personal_data
+
+        return redact_personal_data(text, names=(self.name,))
+
+    @property
+    def public_subject(self) -> str:
+        return self.public_text(self.subject)
+
+    @property
+    def public_content(self) -> str:
+        return self.public_text(self.content)
 
     def published_reply(self):
         return self.replies.filter(approved_at__isnull=False).order_by("-approved_at").first()

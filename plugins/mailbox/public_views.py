@@ -1,22 +1,19 @@
 """The public side on the portal: write a letter, look it up with the query code."""
 
-import secrets
-
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from portal.audit.log import client_ip
+from portal.public_forms import PublicFormGuard
 
-from .forms import LetterForm, QueryForm
+from . import service
+from .forms import LetterForm, QueryForm, StatisticsForm
 from .models import Letter
+from .statistics import year_table
 
-RATE_LIMIT = 5  # letters per hour per IP and per contact
-RATE_WINDOW = 3600
-SESSION_CAPTCHA = "mailbox_captcha"
-SESSION_TOKENS = "mailbox_tokens"
-MAX_TOKENS = 20
+SCOPE = "mailbox"
 
 
 def _portal():
@@ -41,50 +38,12 @@ def portal_only(view):
     return wrapped
 
 
-def _new_captcha(request) -> str:
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    request.session[SESSION_CAPTCHA] = str(a + b)
-    return f"{a} 加 {b} 等于几？"
-
-
-def _captcha_question(request) -> str:
-    question = _new_captcha(request)
-    request.session["mailbox_captcha_question"] = question
-    return question
-
-
-def _issue_token(request) -> str:
-    token = secrets.token_urlsafe(24)
-    tokens = request.session.get(SESSION_TOKENS, [])[-(MAX_TOKENS - 1):]
-    request.session[SESSION_TOKENS] = [*tokens, token]
-    return token
-
-
-def _rate_keys(request, data):
-    keys = [f"mailbox:rate:ip:{client_ip(request)}"]
-    for contact in (data.get("phone"), data.get("email")):
-        if contact:
-            keys.append(f"mailbox:rate:contact:{contact.strip().lower()}")
-    return keys
-
-
-def _over_limit(keys) -> bool:
-    return any((cache.get(key) or 0) >= RATE_LIMIT for key in keys)
-
-
-def _count(keys):
-    for key in keys:
-        if not cache.add(key, 1, RATE_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, RATE_WINDOW)
-
-
-def _render_form(request, form, token, status=200):
+def _render_form(request, guard, form, token, status=200):
+    """The form with a fresh captcha: the picture, or the text question when the visitor asked for it."""
+    text = request.GET.get("captcha") == "text" or request.POST.get("captcha_kind") == "text"
     return TemplateResponse(
         request, "mailbox/write.html",
-        {"form": form, "token": token, "captcha_question": _captcha_question(request)}, status=status,
+        {"form": form, "token": token, "captcha": guard.new_captcha(text=text)}, status=status,
     )
 
 
@@ -94,41 +53,41 @@ def _done(request, letter):
 
 @portal_only
 def write(request):
+    guard = PublicFormGuard(request, SCOPE)
     if request.method != "POST":
-        return _render_form(request, LetterForm(), _issue_token(request))
+        return _render_form(request, guard, LetterForm(), guard.issue_token())
     token = request.POST.get("token", "")
-    issued = request.session.get(SESSION_TOKENS, [])
-    if token and token in issued:
+    if guard.token_issued(token):
         # A second click on the same form: show the letter the first click created.
         existing = Letter.objects.filter(submit_token=token).first()
         if existing is not None:
             return _done(request, existing)
     form = LetterForm(request.POST)
-    if not token or token not in issued:
+    if not guard.token_issued(token):
         form.add_error(None, "表单已过期，请检查内容后重新提交")
-        return _render_form(request, form, _issue_token(request), status=400)
-    expected = request.session.pop(SESSION_CAPTCHA, None)
+        return _render_form(request, guard, form, guard.issue_token(), status=400)
+    captcha_ok = guard.check_captcha(request.POST.get("captcha", ""))
     if not form.is_valid():
-        return _render_form(request, form, token, status=400)
-    if expected is None or form.cleaned_data["captcha"].strip() != expected:
-        form.add_error("captcha", "验证码不正确，请重新计算后填写")
-        return _render_form(request, form, token, status=400)
-    keys = _rate_keys(request, form.cleaned_data)
-    if _over_limit(keys):
-        form.add_error(None, "提交过于频繁，每小时最多提交 5 封来信，请稍后再试")
-        return _render_form(request, form, token, status=429)
+        return _render_form(request, guard, form, token, status=400)
+    if not captcha_ok:
+        form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
+        return _render_form(request, guard, form, token, status=400)
     data = form.cleaned_data
+    contacts = (data["phone"], data["email"])
+    if guard.over_limit(contacts):
+        form.add_error(None, guard.limit_message)
+        return _render_form(request, guard, form, token, status=429)
     try:
         with transaction.atomic():
-            letter = Letter.objects.create(
+            letter = service.submit(
                 kind=data["kind"], subject=data["subject"], content=data["content"], name=data["name"],
                 phone=data["phone"], email=data["email"], may_publish=data["may_publish"],
-                submit_token=token, ip=client_ip(request),
+                token=token, ip=client_ip(request),
             )
     except IntegrityError:
         letter = Letter.objects.get(submit_token=token)
     else:
-        _count(keys)
+        guard.record(contacts)
     return _done(request, letter)
 
 
@@ -148,12 +107,37 @@ def query(request):
     )
 
 
+def _published_letters():
+    return Letter.objects.filter(status=Letter.Status.PUBLISHED).select_related("department")
+
+
 @portal_only
 def published(request):
     """Published letters and their replies, without the writer's name or contact."""
-    letters = (
-        Letter.objects.filter(status=Letter.Status.PUBLISHED)
-        .select_related("department")
-        .only("kind", "subject", "content", "received_at", "department__name")[:50]
-    )
-    return TemplateResponse(request, "mailbox/published.html", {"letters": letters})
+    return TemplateResponse(request, "mailbox/published.html", {"letters": _published_letters()[:50]})
+
+
+@portal_only
+def published_letter(request, pk):
+    letter = get_object_or_404(_published_letters(), pk=pk)
+    return TemplateResponse(request, "mailbox/published_letter.html", {"letter": letter})
+
+
+@portal_only
+def statistics(request):
+    """Public statistics per department and month: received, replied, on time, average time."""
+    from tenants.models import Department
+
+    today = timezone.localdate()
+    form = StatisticsForm(request.GET or None, initial={"year": today.year})
+    year, month, department = today.year, None, None
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"] or today.year
+        month = int(form.cleaned_data["month"]) if form.cleaned_data["month"] else None
+        department = form.cleaned_data["department"]
+    by_department, by_month = year_table(year, month, department.pk if department else None)
+    return TemplateResponse(request, "mailbox/statistics.html", {
+        "form": form, "year": year, "month": month, "department": department,
+        "by_department": by_department, "by_month": by_month,
+        "departments": Department.objects.filter(kind__in=["portal", "bureau", "town"]),
+    }, status=400 if form.is_bound and not form.is_valid() else 200)

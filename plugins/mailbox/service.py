@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 from portal.audit.log import record
+from portal.plugins import documents_changed
 from portal.workcalendar.service import CalendarMissing, add_working_days, explain
 
 from .models import Letter, LetterEvent, Reply
@@ -22,9 +23,10 @@ def received_date(letter):
 
 
 def set_due_date(letter) -> None:
-    """5 working days from the day of receipt; a year without a schedule is flagged, not guessed."""
+    """5 working days from the day of receipt, plus granted extensions; a year without a
+    schedule is flagged, not guessed."""
     try:
-        letter.due_date = add_working_days(received_date(letter), REPLY_WORKING_DAYS)
+        letter.due_date = add_working_days(received_date(letter), REPLY_WORKING_DAYS + letter.extension_days)
         letter.calendar_missing_year = None
     except CalendarMissing as missing:
         letter.due_date = None
@@ -33,9 +35,38 @@ def set_due_date(letter) -> None:
 
 def deadline_explanation(letter) -> str:
     try:
-        return explain(received_date(letter), REPLY_WORKING_DAYS)
+        text = explain(received_date(letter), REPLY_WORKING_DAYS)
     except CalendarMissing as missing:
         return str(missing)
+    if letter.extension_days:
+        text += f"；经批准延长 {letter.extension_days} 个工作日，期限为 {letter.due_date:%Y-%m-%d}"
+    return text
+
+
+def submit(*, token, ip, **fields) -> Letter:
+    """A new letter from the public, with its deadline counted from today. A year without a
+    schedule alerts the centre at once (after the commit)."""
+    letter = Letter(submit_token=token, ip=ip, **fields)
+    set_due_date(letter)
+    letter.save()
+    if letter.calendar_missing:
+        from .notifications import calendar_missing_alert
+
+        transaction.on_commit(lambda: calendar_missing_alert([letter]))
+    return letter
+
+
+def recompute_open_deadlines() -> int:
+    """The calendar changed: count the deadline of every open letter again. Returns how many
+    due dates (or calendar-missing flags) changed."""
+    changed = 0
+    for letter in Letter.objects.filter(status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED]):
+        before = (letter.due_date, letter.calendar_missing_year)
+        set_due_date(letter)
+        if (letter.due_date, letter.calendar_missing_year) != before:
+            letter.save(update_fields=["due_date", "calendar_missing_year"])
+            changed += 1
+    return changed
 
 
 def _audit(event, request, letter, **details):
@@ -54,8 +85,7 @@ def forward(letter, department, user, request=None, reason=""):
     Reply.objects.filter(letter=letter, approved_at__isnull=True).exclude(department=department).delete()
     letter.department = department
     letter.status = Letter.Status.FORWARDED
-    if letter.due_date is None:
-        set_due_date(letter)
+    set_due_date(letter)
     letter.save()
     LetterEvent.objects.create(
         letter=letter, actor=user, action=action, from_department=previous, to_department=department, reason=reason
@@ -125,24 +155,25 @@ def publish(letter, user, request=None):
     LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.PUBLISH,
                                from_department=letter.department)
     _audit("mailbox_publish", request, letter)
+    documents_changed(letter.department)
 
 
 @transaction.atomic
 def extend(letter, days, reason, user, request=None):
-    """Move the due date `days` working days later, with the reason recorded."""
+    """Move the due date `days` working days later, with the reason recorded (central approval)."""
     if letter.status != Letter.Status.FORWARDED:
         raise MailboxError("只有已转办、尚未答复的来信可以延期")
     if not reason.strip():
         raise MailboxError("延期须填写原因")
     if letter.due_date is None:
         raise MailboxError("答复期限尚未确定（缺少日历），请先录入节假日安排")
-    try:
-        new_due = add_working_days(letter.due_date, days)
-    except CalendarMissing as missing:
-        raise MailboxError(str(missing)) from None
     old_due = letter.due_date
-    letter.due_date = new_due
+    letter.extension_days += days
+    set_due_date(letter)
+    if letter.due_date is None:
+        raise MailboxError(f"缺少 {letter.calendar_missing_year} 年的节假日安排，请先录入后再延期")
     letter.save()
+    new_due = letter.due_date
     LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.EXTEND,
                                from_department=letter.department,
                                reason=f"{reason}（{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}）")

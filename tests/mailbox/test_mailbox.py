@@ -19,19 +19,24 @@ ADMIN = "/admin/plugins/mailbox/"
 
 def open_form(client, host=WWW):
     """GET the form; return the hidden token and the answer to the arithmetic question."""
-    response = client.get("/mailbox/write/", HTTP_HOST=host)
+    response = client.get("/mailbox/write/?captcha=text", HTTP_HOST=host)
     assert response.status_code == 200
     html = response.content.decode()
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    a, b = map(int, re.search(r"验证码：(\d+) 加 (\d+) 等于几", html).groups())
-    return token, str(a + b)
+    return token, text_captcha_answer(html)
+
+
+def text_captcha_answer(html):
+    """What a person answers to the text alternative of the captcha (the arithmetic question)."""
+    a, b = map(int, re.search(r'class="captcha-question">(\d+) 加 (\d+) 等于几', html).groups())
+    return str(a + b)
 
 
 def letter_data(token, captcha, **overrides):
     data = {
         "token": token, "captcha": captcha, "kind": "consult", "subject": "关于学校午餐的咨询",
         "content": "请问本学期学校午餐的收费标准是多少？", "name": "张三", "phone": "13800000000",
-        "email": "", "may_publish": "on",
+        "email": "", "may_publish": "on", "captcha_kind": "text",
     }
     data.update(overrides)
     return data
@@ -100,6 +105,8 @@ def test_full_flow_from_letter_to_reply(db, departments):
     letter.refresh_from_db()
     assert letter.status == Letter.Status.PUBLISHED
     public = citizen.get("/mailbox/", HTTP_HOST=WWW).content.decode()
+    assert "关于学校午餐的咨询" in public and f'href="/mailbox/letters/{letter.pk}/"' in public
+    public = citizen.get(f"/mailbox/letters/{letter.pk}/", HTTP_HOST=WWW).content.decode()
     assert "关于学校午餐的咨询" in public and "收费标准为每餐 8 元。" in public
     assert "张三" not in public and "13800000000" not in public
     page = citizen.get(f"/mailbox/query/?code={letter.query_code}", HTTP_HOST=WWW).content.decode()
@@ -140,8 +147,8 @@ def test_wrong_captcha_is_refused_and_the_data_kept(db):
     assert "验证码不正确" in html
     assert 'value="关于学校午餐的咨询"' in html and "请问本学期学校午餐的收费标准是多少？" in html
     # A new question is asked; answering it with the same token works.
-    a, b = map(int, re.search(r"验证码：(\d+) 加 (\d+) 等于几", html).groups())
-    assert client.post("/mailbox/write/", letter_data(token, str(a + b)), HTTP_HOST=WWW).status_code == 200
+    again = letter_data(token, text_captcha_answer(html), captcha_kind="text")
+    assert client.post("/mailbox/write/", again, HTTP_HOST=WWW).status_code == 200
     assert Letter.objects.count() == 1
 
 
@@ -348,3 +355,38 @@ def test_transfer_drops_the_previous_departments_draft(db, departments):
     response = login("wjj_editor").post(f"{ADMIN}{letter.pk}/reply/", {"text": "卫健局答复"}, HTTP_HOST=WJJ)
     assert response.status_code == 302
     assert letter.replies.get().department == departments["wjj"]
+
+
+def test_picture_captcha_is_the_default_and_the_text_question_its_alternative(db):
+    client = Client()
+    html = client.get("/mailbox/write/", HTTP_HOST=WWW).content.decode()
+    image_url = re.search(r'<img src="(/captcha/mailbox\.png\?v=\w+)"', html).group(1)
+    assert 'alt="验证码图片' in html and 'href="?captcha=text"' in html
+    picture = client.get(image_url, HTTP_HOST=WWW)
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG") and picture["Cache-Control"] == "no-store"
+    # What the picture shows is what the server expects (read here from the visitor's session).
+    digits = client.session["mailbox_captcha"]["answer"]
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    data = letter_data(token, digits, captcha_kind="image")
+    assert client.post("/mailbox/write/", data, HTTP_HOST=WWW).status_code == 200
+    assert Letter.objects.count() == 1
+    # The challenge was used up: its picture is gone.
+    assert client.get(image_url, HTTP_HOST=WWW).status_code == 404
+
+
+def test_text_alternative_offers_read_aloud(db):
+    html = Client().get("/mailbox/write/?captcha=text", HTTP_HOST=WWW).content.decode()
+    assert re.search(r'class="captcha-question">\d+ 加 \d+ 等于几', html)
+    assert 'class="read-aloud-captcha"' in html and "portal/captcha" in html
+
+
+def test_rate_limit_per_contact_across_addresses(db):
+    for n in range(5):
+        write_letter(Client(REMOTE_ADDR=f"10.0.0.{n + 1}"), phone="13812345678")
+    client = Client(REMOTE_ADDR="10.0.0.99")
+    token, answer = open_form(client)
+    response = client.post("/mailbox/write/", letter_data(token, answer, phone="13812345678"), HTTP_HOST=WWW)
+    assert response.status_code == 429 and "同一联系方式" in response.content.decode()
+    assert 'value="关于学校午餐的咨询"' in response.content.decode()  # the draft is kept
+    assert Letter.objects.count() == 5

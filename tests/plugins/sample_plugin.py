@@ -73,3 +73,12 @@ def audit_event(event, user, department, target, success, details):
 @hookimpl
 def performance_figures(department, start, end):
     return {"sample": {"days": (end - start).days + 1, "department": department.host_prefix}}
+
+
+@hookimpl
+def scheduled_jobs():
+    from datetime import timedelta
+
+    from portal.scheduling import Job
+
+    return [Job(name="sample.hourly", run=lambda: calls.append(("scheduled", "hourly")), every=timedelta(hours=1))]

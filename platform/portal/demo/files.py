@@ -1,37 +1,27 @@
 """PDF and DOCX attachments for the demo, generated in memory and stored as Wagtail documents.
 
 Department sites carry many attachments (policy texts, application forms), and attachment lists,
-downloads and full-text extraction need real files to be tried on. No font file is shipped: PDFs
-use reportlab's built-in CID font STSong-Light, whose glyphs the PDF reader supplies, and whose
-text pypdf extracts back; DOCX files only name a Chinese font.
+downloads and full-text extraction need real files to be tried on. PDFs use `portal.pdf`'s
+font; DOCX files only name a Chinese font.
 """
 
 import io
-from functools import cache
 from hashlib import sha1
 
 from django.core.files.base import ContentFile
 
-PDF_FONT = "STSong-Light"
+from portal.pdf import chinese_font
+
 DOCX_FONT = "仿宋_GB2312"
 CREATOR = "源城区政府网站集约化平台"
 RED = (0.8, 0.0, 0.0)
-
-
-@cache
-def _pdf_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    return PDF_FONT
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break Chinese text into lines that fit `width` points (any character may end a line)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    font = _pdf_font()
+    font = chinese_font()
     lines, line = [], ""
     for char in text:
         if stringWidth(line + char, font, size) > width and line:
@@ -48,7 +38,7 @@ def make_pdf(heading: str, paragraphs, *, issuer: str = "", number: str = "") ->
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    font = _pdf_font()
+    font = chinese_font()
     buffer = io.BytesIO()
     # invariant: no timestamps or random ids, so the same input gives the same bytes.
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)

@@ -266,3 +266,11 @@ SITE_IDENTITY = {
     "contact_email": "yczfb@heyuan.gov.cn",
     "address": "广东省河源市源城区文明路33号",
 }
+
+# Digests and alerts (mailbox overdue letters, inspection findings) go out by e-mail. Without a
+# mail server configured they are written to files under .services/mail, one per message.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / ".services" / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "源城区政府网站平台 <noreply@localhost>")

@@ -1,0 +1,127 @@
+"""Guards of the forms the public submits (mailbox letters, disclosure applications).
+
+- A captcha shown as a picture of digits, with a text question as the alternative for people
+  who cannot see the picture; the page offers to read that question aloud with the browser's
+  own speech synthesis, so it works without any network service.
+- A one-time submit token: a double click or a retried POST creates one record (the caller
+  stores the token on the record under a unique constraint and looks it up again).
+- Rate limits per IP and per contact, counted in the database so every server process sees
+  the same counts.
+"""
+
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+
+from .audit.log import client_ip
+
+MAX_TOKENS = 20
+IMAGE_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class Captcha:
+    kind: str  # "image" or "text"
+    question: str  # what the text alternative asks; for a picture, what to do with it
+    image_url: str = ""
+
+
+class PublicFormGuard:
+    """Captcha, one-time token and rate limit of one public form, named by `scope`."""
+
+    def __init__(self, request, scope: str, limit: int = 5, window: timedelta = timedelta(hours=1)):
+        self.request, self.scope, self.limit, self.window = request, scope, limit, window
+
+    # -- one-time submit token ------------------------------------------------------------------
+    @property
+    def _tokens_key(self):
+        return f"{self.scope}_tokens"
+
+    def issue_token(self) -> str:
+        token = secrets.token_urlsafe(24)
+        tokens = self.request.session.get(self._tokens_key, [])[-(MAX_TOKENS - 1):]
+        self.request.session[self._tokens_key] = [*tokens, token]
+        return token
+
+    def token_issued(self, token: str) -> bool:
+        return bool(token) and token in self.request.session.get(self._tokens_key, [])
+
+    # -- captcha ----------------------------------------------------------------------------------
+    @property
+    def _captcha_key(self):
+        return f"{self.scope}_captcha"
+
+    def new_captcha(self, text: bool = False) -> Captcha:
+        """A fresh challenge; the previous one stops being valid."""
+        if text:
+            a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+            answer, question = str(a + b), f"{a} 加 {b} 等于几？请填写数字。"
+            image_url = ""
+        else:
+            answer = "".join(secrets.choice("23456789") for _ in range(IMAGE_DIGITS))
+            question = f"请填写图片中的 {IMAGE_DIGITS} 位数字"
+            image_url = f"/captcha/{self.scope}.png?v={secrets.token_hex(4)}"
+        self.request.session[self._captcha_key] = {"kind": "text" if text else "image", "answer": answer}
+        return Captcha(kind="text" if text else "image", question=question, image_url=image_url)
+
+    def check_captcha(self, answer: str) -> bool:
+        """One try per challenge: the expected answer is dropped whatever the result."""
+        expected = self.request.session.pop(self._captcha_key, None)
+        return expected is not None and (answer or "").strip() == expected["answer"]
+
+    # -- rate limits ------------------------------------------------------------------------------
+    def _keys(self, contacts) -> list[str]:
+        keys = [f"ip:{client_ip(self.request)}"]
+        keys += [f"contact:{contact.strip().lower()}" for contact in contacts if contact and contact.strip()]
+        return keys
+
+    def over_limit(self, contacts=()) -> bool:
+        from .models import FormSubmission
+
+        since = timezone.now() - self.window
+        recent = FormSubmission.objects.filter(scope=self.scope, created_at__gte=since)
+        return any(recent.filter(key=key).count() >= self.limit for key in self._keys(contacts))
+
+    def record(self, contacts=()) -> None:
+        from .models import FormSubmission
+
+        keys = self._keys(contacts)
+        FormSubmission.objects.filter(scope=self.scope, key__in=keys,
+                                      created_at__lt=timezone.now() - self.window).delete()
+        FormSubmission.objects.bulk_create([FormSubmission(scope=self.scope, key=key) for key in keys])
+
+    @property
+    def limit_message(self) -> str:
+        hours = int(self.window.total_seconds() // 3600) or 1
+        return f"提交过于频繁：同一网络或同一联系方式每 {hours} 小时最多提交 {self.limit} 次，请稍后再试"
+
+
+def captcha_image(request, scope: str):
+    """The picture of the current image challenge of `scope` in this visitor's session."""
+    challenge = request.session.get(f"{scope}_captcha")
+    if not challenge or challenge.get("kind") != "image":
+        raise Http404("验证码已失效，请刷新页面")
+    response = HttpResponse(_draw_digits(challenge["answer"]), content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _draw_digits(digits: str) -> bytes:
+    from PIL import Image, ImageDraw, ImageFont
+
+    rng = secrets.SystemRandom()
+    image = Image.new("RGB", (150, 50), "white")
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        draw.line([(rng.randint(0, 150), rng.randint(0, 50)), (rng.randint(0, 150), rng.randint(0, 50))],
+                  fill=(170, 170, 170), width=1)
+    font = ImageFont.load_default(size=32)
+    for index, digit in enumerate(digits):
+        draw.text((12 + index * 34 + rng.randint(-3, 3), 6 + rng.randint(-4, 4)), digit, fill=(30, 30, 30), font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
