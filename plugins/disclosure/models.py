@@ -100,3 +100,141 @@ class CatalogueItem(models.Model):
     @property
     def topic_name(self) -> str:
         return TOPIC_NAMES.get(self.topic, self.topic)
+
+
+# ----------------------------------------------------------------------------------------------
+# 依申请公开: applications and what happened to them
+# ----------------------------------------------------------------------------------------------
+
+# Letters without ambiguous characters (no 0/O, 1/I/L), so a code read aloud is typed right.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_query_code() -> str:
+    import secrets
+
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+class ApplicantType(models.TextChoices):
+    """The applicant columns of the national annual report table (申请人情况)."""
+
+    PERSON = "person", "自然人"
+    BUSINESS = "business", "商业企业"
+    RESEARCH = "research", "科研机构"
+    PUBLIC_INTEREST = "public_interest", "社会公益组织"
+    LEGAL_SERVICE = "legal_service", "法律服务机构"
+    OTHER_ORGANISATION = "other_organisation", "其他组织"
+
+
+class Delivery(models.TextChoices):
+    EMAIL = "email", "电子邮件"
+    POST = "post", "邮寄纸质文本"
+    PICKUP = "pickup", "当面领取"
+    ONLINE = "online", "网上查询答复"
+
+
+class Decision(models.TextChoices):
+    """The results of the national annual report table (本年度办理结果)."""
+
+    DISCLOSE = "disclose", "予以公开"
+    PARTIAL = "partial", "部分公开"
+    REFUSE = "refuse", "不予公开"
+    UNAVAILABLE = "unavailable", "无法提供"
+    NOT_PROCESSED = "not_processed", "不予处理"
+    OTHER = "other", "其他处理"
+
+
+# A decision other than full disclosure must say why (《政府信息公开条例》第三十六条).
+DECISIONS_NEEDING_REASON = {Decision.PARTIAL, Decision.REFUSE, Decision.UNAVAILABLE, Decision.NOT_PROCESSED,
+                            Decision.OTHER}
+
+
+class Application(models.Model):
+    """An application for disclosure (依申请公开), kept in the public schema: the centre sees all,
+    a department only those addressed to it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "办理中"
+        AWAITING_COMPLETION = "awaiting_completion", "待申请人补正"
+        ANSWERED = "answered", "已答复"
+
+    department = models.ForeignKey("tenants.Department", on_delete=models.PROTECT,
+                                   related_name="disclosure_applications", verbose_name="申请公开的机关")
+    applicant_type = models.CharField("申请人类型", max_length=24, choices=ApplicantType.choices)
+    name = models.CharField("申请人姓名或名称", max_length=100)
+    id_number = models.CharField("证件号码", max_length=30, help_text="自然人填身份证号，组织填统一社会信用代码")
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    description = models.TextField("所需政府信息的名称、文号或便于查询的其他特征性描述", max_length=3000)
+    purpose = models.CharField("用途（选填）", max_length=300, blank=True)
+    delivery = models.CharField("获取信息的方式", max_length=16, choices=Delivery.choices)
+    query_code = models.CharField("查询码", max_length=16, unique=True, default=new_query_code, editable=False)
+    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    received_on = models.DateField("收到申请日期")
+    received_at = models.DateTimeField("提交时间", auto_now_add=True)
+    due_date = models.DateField("答复期限", null=True, blank=True)
+    calendar_missing_year = models.PositiveIntegerField("缺少日历的年份", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延长工作日数", default=0)
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
+    completion_requested_on = models.DateField("要求补正日期", null=True, blank=True)
+    completion_request = models.TextField("补正要求", max_length=2000, blank=True)
+    completion_received_on = models.DateField("补正到达日期", null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField("补正暂停的工作日数", default=0)
+    decision = models.CharField("答复结果", max_length=16, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField("理由", max_length=2000, blank=True)
+    answer = models.TextField("答复内容", max_length=5000, blank=True)
+    answered_on = models.DateField("答复日期", null=True, blank=True)
+    submit_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True, editable=False)
+    ip = models.GenericIPAddressField("申请 IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "依申请公开申请"
+        verbose_name_plural = "依申请公开申请"
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["department", "received_on"], name="disclosure_app_dept_received")]
+
+    def __str__(self):
+        return f"{self.name}：{self.description[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.ANSWERED
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == self.Status.AWAITING_COMPLETION
+
+    def is_overdue(self, today=None) -> bool:
+        from .applications import today_in_shanghai
+
+        today = today or today_in_shanghai()
+        if self.due_date is None:
+            return False
+        if self.status == self.Status.ANSWERED:
+            return self.answered_on is not None and self.answered_on > self.due_date
+        return not self.is_paused and today > self.due_date
+
+
+class ApplicationEvent(models.Model):
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "提交申请"
+        EXTEND = "extend", "延期答复"
+        COMPLETION_REQUEST = "completion_request", "要求补正"
+        COMPLETION_RECEIVED = "completion_received", "补正到达"
+        DECIDE = "decide", "作出答复"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events",
+                                    verbose_name="申请")
+    action = models.CharField("办理环节", max_length=24, choices=Action.choices)
+    actor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name="办理人")
+    time = models.DateTimeField("时间", auto_now_add=True)
+    note = models.CharField("说明", max_length=600, blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["time", "id"]
