@@ -53,7 +53,32 @@ def public_urls():
 
     return [
         path("catalogue/", public_views.catalogue, name="catalogue"),
+        path("catalogue/apply/", public_views.apply, name="apply"),
+        path("catalogue/status/", public_views.status, name="status"),
     ]
+
+
+@hookimpl
+def admin_urls():
+    from django.urls import path
+
+    from . import admin_views
+
+    return [
+        path("", admin_views.index, name="index"),
+        path("<int:pk>/", admin_views.detail, name="detail"),
+        path("<int:pk>/extend/", admin_views.extend, name="extend"),
+        path("<int:pk>/completion-request/", admin_views.request_completion, name="request_completion"),
+        path("<int:pk>/completion-received/", admin_views.completion_received, name="completion_received"),
+        path("<int:pk>/decide/", admin_views.decide, name="decide"),
+    ]
+
+
+@hookimpl
+def admin_menu_items(department):
+    from portal.plugins import MenuLink
+
+    return [MenuLink(label="依申请公开", url="/admin/plugins/disclosure/", icon_name="doc-full-inverse", order=830)]
 
 
 @hookimpl

@@ -43,3 +43,92 @@ def catalogue(request):
         "years": years,
         "query_string": query.urlencode(),
     })
+
+
+# ----------------------------------------------------------------------------------------------
+# 依申请公开
+# ----------------------------------------------------------------------------------------------
+
+SCOPE = "disclosure"
+
+
+def _render_application_form(request, guard, form, token, status=200):
+    from django.template.response import TemplateResponse
+
+    text = request.GET.get("captcha") == "text" or request.POST.get("captcha_kind") == "text"
+    return TemplateResponse(request, "disclosure/apply.html",
+                            {"form": form, "token": token, "captcha": guard.new_captcha(text=text)}, status=status)
+
+
+def _applied(request, application):
+    return TemplateResponse(request, "disclosure/applied.html", {"application": application})
+
+
+def apply(request):
+    """The online application. On a department's site it is addressed to that department."""
+    from django.db import IntegrityError, transaction
+    from portal.audit.log import client_ip
+    from portal.public_forms import PublicFormGuard
+
+    from . import applications
+    from .forms import ApplicationForm
+    from .models import Application
+
+    tenant = getattr(request, "tenant", None)
+    departments = _catalogue_departments()
+    if tenant is not None and not tenant.is_portal:
+        departments = departments.filter(pk=tenant.pk)
+    guard = PublicFormGuard(request, SCOPE)
+    if request.method != "POST":
+        initial = {"department": tenant.pk} if tenant is not None and not tenant.is_portal else {}
+        form = ApplicationForm(initial=initial, departments=departments)
+        return _render_application_form(request, guard, form, guard.issue_token())
+    token = request.POST.get("token", "")
+    if guard.token_issued(token):
+        existing = Application.objects.filter(submit_token=token).first()
+        if existing is not None:  # a second click on the same form
+            return _applied(request, existing)
+    form = ApplicationForm(request.POST, departments=departments)
+    if not guard.token_issued(token):
+        form.add_error(None, "表单已过期，请检查内容后重新提交")
+        return _render_application_form(request, guard, form, guard.issue_token(), status=400)
+    captcha_ok = guard.check_captcha(request.POST.get("captcha", ""))
+    if not form.is_valid():
+        return _render_application_form(request, guard, form, token, status=400)
+    if not captcha_ok:
+        form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
+        return _render_application_form(request, guard, form, token, status=400)
+    data = dict(form.cleaned_data)
+    contacts = (data["phone"], data["email"], data["id_number"])
+    if guard.over_limit(contacts):
+        form.add_error(None, guard.limit_message)
+        return _render_application_form(request, guard, form, token, status=429)
+    department = data.pop("department")
+    data.pop("captcha")
+    try:
+        with transaction.atomic():
+            application = applications.submit(department=department, data=data, token=token, ip=client_ip(request))
+    except IntegrityError:
+        application = Application.objects.get(submit_token=token)
+    else:
+        guard.record(contacts)
+    return _applied(request, application)
+
+
+def status(request):
+    """The applicant looks up the handling of an application with its query code."""
+    from . import applications
+    from .forms import StatusForm
+    from .models import Application
+
+    form = StatusForm(request.GET if "code" in request.GET else None)
+    application = None
+    not_found = False
+    if form.is_bound and form.is_valid():
+        application = (Application.objects.select_related("department")
+                       .filter(query_code=form.cleaned_data["code"].strip().upper()).first())
+        not_found = application is None
+    return TemplateResponse(request, "disclosure/status.html", {
+        "form": form, "application": application, "not_found": not_found,
+        "explanation": applications.deadline_explanation(application) if application else "",
+    })

@@ -110,3 +110,153 @@ def test_a_year_without_a_schedule_is_flagged_not_guessed(departments):
     late = applications.submit(department=departments["jyj"], data=applicant_data(), received_on=date(2026, 12, 21))
     assert late.due_date is None and late.calendar_missing_year == 2027
     assert "缺少 2027 年的节假日安排" in applications.deadline_explanation(late)
+
+
+# -- through HTTP: the public form, the status lookup, the department's screens ------------------
+
+import re  # noqa: E402
+
+from django.test import Client  # noqa: E402
+
+WWW = "www.localhost"
+JYJ = "jyj.localhost"
+WJJ = "wjj.localhost"
+ADMIN = "/admin/plugins/disclosure/"
+
+
+def open_form(client, host=WWW):
+    response = client.get("/catalogue/apply/?captcha=text", HTTP_HOST=host)
+    assert response.status_code == 200
+    html = response.content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    a, b = map(int, re.search(r'class="captcha-question">(\d+) 加 (\d+) 等于几', html).groups())
+    return token, str(a + b), html
+
+
+def form_data(token, captcha, department, **overrides):
+    data = {"token": token, "captcha": captcha, "captcha_kind": "text", "department": department.pk,
+            **applicant_data()}
+    data.update(overrides)
+    return data
+
+
+def login(username) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_apply_online_and_look_up_the_status(db, departments):
+    citizen = Client()
+    token, answer, _ = open_form(citizen)
+    data = form_data(token, answer, departments["jyj"], description="<script>alert(1)</script>2025年学位供给情况")
+    response = citizen.post("/catalogue/apply/", data, HTTP_HOST=WWW)
+    assert response.status_code == 200, response.content.decode()
+    code = re.search(r'class="query-code">([A-Z0-9]+)<', response.content.decode()).group(1)
+    application = Application.objects.get(query_code=code)
+    assert application.department == departments["jyj"] and application.applicant_type == "person"
+    assert application.due_date is not None and application.status == Application.Status.RECEIVED
+
+    # A second click on the same form creates nothing new.
+    again = citizen.post("/catalogue/apply/", data, HTTP_HOST=WWW)
+    assert code in again.content.decode()
+    assert Application.objects.filter(submit_token=token).count() == 1
+
+    status = citizen.get("/catalogue/status/", {"code": code.lower()}, HTTP_HOST=WWW).content.decode()
+    assert "区教育局" in status and "办理中" in status and f"{application.due_date:%Y-%m-%d}" in status
+    assert "<script>alert(1)</script>" not in status and "&lt;script&gt;" in status
+    missing = citizen.get("/catalogue/status/", {"code": "NOSUCHCODE"}, HTTP_HOST=WWW).content.decode()
+    assert "未找到该查询码对应的申请" in missing
+
+
+def test_invalid_applications_are_refused_and_kept(db, departments):
+    citizen = Client()
+    token, answer, _ = open_form(citizen)
+    data = form_data(token, answer, departments["jyj"], id_number="12345", email="", delivery="email",
+                     applicant_type="business", contact_person="")
+    response = citizen.post("/catalogue/apply/", data, HTTP_HOST=WWW)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "证件号码应为 18 位数字或字母" in html
+    assert "选择以电子邮件获取信息时，请填写电子邮箱" in html
+    assert "组织申请时请填写联系人" in html
+    assert "源城区2025年义务教育阶段学位供给情况统计表" in html  # what was typed is kept
+    assert not Application.objects.filter(submit_token=token).exists()
+
+    token, _answer, _ = open_form(citizen)
+    wrong = citizen.post("/catalogue/apply/", form_data(token, "999", departments["jyj"]), HTTP_HOST=WWW)
+    assert wrong.status_code == 400 and "验证码不正确" in wrong.content.decode()
+
+
+def test_rate_limit_per_contact(db, departments):
+    citizen = Client()
+    for _ in range(5):
+        token, answer, _ = open_form(citizen)
+        response = citizen.post("/catalogue/apply/", form_data(token, answer, departments["jyj"]), HTTP_HOST=WWW)
+        assert response.status_code == 200
+    token, answer, _ = open_form(citizen)
+    blocked = citizen.post("/catalogue/apply/", form_data(token, answer, departments["jyj"]), HTTP_HOST=WWW)
+    assert blocked.status_code == 429 and "提交过于频繁" in blocked.content.decode()
+
+
+def test_a_department_site_addresses_its_own_department(db, departments):
+    citizen = Client()
+    token, answer, html = open_form(citizen, host=WJJ)
+    assert "区卫生健康局" in html and "区教育局" not in html
+    response = citizen.post("/catalogue/apply/", form_data(token, answer, departments["jyj"]), HTTP_HOST=WJJ)
+    assert response.status_code == 400 and "请从列表中选择机关" in response.content.decode()
+
+
+def test_department_handles_only_its_own_applications(db, departments):
+    from portal.audit.models import AuditEvent
+
+    mine = applications.submit(department=departments["jyj"], data=applicant_data(), received_on=RECEIVED)
+    theirs = applications.submit(department=departments["wjj"], data=applicant_data(name="王五"),
+                                 received_on=RECEIVED)
+    editor = login("jyj_editor")
+    listing = editor.get(ADMIN, HTTP_HOST=JYJ).content.decode()
+    assert "李四" in listing and "王五" not in listing
+    assert "已超期" in listing  # received in 2025, never answered
+    assert editor.get(f"{ADMIN}{theirs.pk}/", HTTP_HOST=JYJ).status_code == 404
+    assert editor.post(f"{ADMIN}{theirs.pk}/decide/", {"decision": "disclose", "answer": "x"},
+                       HTTP_HOST=JYJ).status_code == 404
+    # On another department's site the same account has no role: nothing to see.
+    assert login("jyj_editor").get(f"{ADMIN}{mine.pk}/", HTTP_HOST=WJJ).status_code in (403, 404)
+    # Extending needs the head.
+    assert editor.post(f"{ADMIN}{mine.pk}/extend/", {"days": 10, "reason": "协调"}, HTTP_HOST=JYJ).status_code == 404
+
+    refused = editor.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "refuse", "reason": "", "answer": "不予公开"},
+                          HTTP_HOST=JYJ)
+    assert refused.status_code == 200 and "须写明理由和依据" in refused.content.decode()
+    response = editor.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "partial", "reason": "部分涉及个人隐私",
+                                                         "answer": "现提供可公开部分。"}, HTTP_HOST=JYJ)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Application.Status.ANSWERED and mine.decision == "partial"
+    assert AuditEvent.objects.filter(event="disclosure_decide", target=f"disclosure.application:{mine.pk}").exists()
+
+    # The centre sees every department's applications.
+    centre = login("center_admin").get(ADMIN, HTTP_HOST=WWW).content.decode()
+    assert "李四" in centre and "王五" in centre
+    assert Client().get(ADMIN, HTTP_HOST=JYJ).status_code in (302, 403)
+
+
+def test_head_extends_and_records_completion_through_the_admin(db, departments):
+    application = applications.submit(department=departments["jyj"], data=applicant_data(),
+                                      received_on=applications.today_in_shanghai())
+    head = login("jyj_head")
+    response = head.post(f"{ADMIN}{application.pk}/completion-request/", {"text": "请写明学段"}, HTTP_HOST=JYJ)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.is_paused
+    page = head.get(f"{ADMIN}{application.pk}/", HTTP_HOST=JYJ).content.decode()
+    assert "等待申请人补正" in page and "补正已到达" in page
+    bad = head.post(f"{ADMIN}{application.pk}/completion-received/", {"on": "不是日期"}, HTTP_HOST=JYJ)
+    assert "日期格式为" in bad.content.decode()
+    head.post(f"{ADMIN}{application.pk}/completion-received/", {"on": f"{application.received_on:%Y-%m-%d}"},
+              HTTP_HOST=JYJ)
+    head.post(f"{ADMIN}{application.pk}/extend/", {"days": 15, "reason": "需要征求第三方意见"}, HTTP_HOST=JYJ)
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED and application.extension_days == 15
+    assert [event.action for event in application.events.all()] == [
+        "submit", "completion_request", "completion_received", "extend"]
