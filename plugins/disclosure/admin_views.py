@@ -150,3 +150,104 @@ def decide(request, pk):
         application, decision=data["decision"], reason=data["reason"], answer=data["answer"],
         user=request.user, request=request,
     ), "已作出答复")
+
+
+# -- annual reports -----------------------------------------------------------------------------
+
+
+def _report_scope(request):
+    """(department whose reports this person writes — None for the district —, may write)."""
+    if department_roles(request):
+        return request.tenant, True
+    if is_centre(request.user):
+        return None, True
+    return None, False
+
+
+def _visible_reports(request):
+    from .models import AnnualReport
+
+    department, allowed = _report_scope(request)
+    if not allowed:
+        return None
+    if department is not None:
+        return AnnualReport.objects.filter(department=department)
+    return AnnualReport.objects.all()
+
+
+def _report(request, pk, *, write=False):
+    """A report this person may see; with `write`, only one of their own scope (the centre reads
+    departments' reports but writes only the district's)."""
+    visible = _visible_reports(request)
+    if visible is None:
+        raise Http404("未找到该年报")
+    report = get_object_or_404(visible.select_related("department"), pk=pk)
+    department, _allowed = _report_scope(request)
+    if write and report.department_id != (department.pk if department else None):
+        raise Http404("未找到该年报")
+    return report
+
+
+def _may_write(request, report) -> bool:
+    department, _allowed = _report_scope(request)
+    return report.department_id == (department.pk if department else None)
+
+
+def reports(request):
+    from . import reports as report_service
+    from .forms import GenerateReportForm
+
+    visible = _visible_reports(request)
+    if visible is None:
+        return _forbidden(request)
+    department, _allowed = _report_scope(request)
+    form = GenerateReportForm(request.POST or None, initial={"year": today_in_shanghai().year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = report_service.generate_report(department, form.cleaned_data["year"], user=request.user,
+                                                    request=request)
+        except report_service.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已根据本年度数据生成{report.title}，请核对后发布")
+            return redirect("disclosure_admin:report", pk=report.pk)
+    return TemplateResponse(request, "disclosure/admin/reports.html", {
+        "page_title": "信息公开年报", "reports": visible.select_related("department"), "form": form,
+        "scope_name": department.name if department else "全区（区信息中心）",
+    })
+
+
+def report(request, pk):
+    from . import reports as report_service
+    from .forms import ReportForm
+
+    report = _report(request, pk, write=request.method == "POST")
+    form = ReportForm(request.POST or None, report_data=report.data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_service.update_report(report, form.report_data(report.data), user=request.user, request=request)
+        except report_service.ReportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "年报已保存")
+            return redirect("disclosure_admin:report", pk=report.pk)
+    return TemplateResponse(request, "disclosure/admin/report.html", {
+        "page_title": report.title, "report": report, "form": form, "may_write": _may_write(request, report),
+        "imbalances": report_service.imbalances(report.data),
+        "tables": report_service.rows_for_display(report.data),
+        "due": report_service.due_date(report.year),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def publish_report(request, pk):
+    from . import reports as report_service
+
+    report = _report(request, pk, write=True)
+    try:
+        report_service.publish_report(report, user=request.user, request=request)
+    except report_service.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{report.title}已发布")
+    return redirect("disclosure_admin:report", pk=report.pk)

@@ -92,3 +92,73 @@ class DecisionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
     answer = forms.CharField(label="答复内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}),
                              error_messages={"required": "请填写答复内容"})
+
+
+# -- the annual report ------------------------------------------------------------------------------
+
+
+class GenerateReportForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2008, max_value=2100,
+                              error_messages={"required": "请填写年度", "invalid": "请填写正确的年份",
+                                              "min_value": "年度不能早于 2008 年（条例施行之年）",
+                                              "max_value": "年度不能晚于 2100 年"})
+
+
+def _count_field(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=999999,
+                              error_messages={"required": f"请填写“{label}”（没有填 0）",
+                                              "invalid": f"“{label}”须为整数", "min_value": f"“{label}”不能为负数",
+                                              "max_value": f"“{label}”过大"})
+
+
+class ReportForm(forms.Form):
+    """Every cell of the request and review tables, and the two texts of the report."""
+
+    overview = forms.CharField(label="总体情况", max_length=10000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 5}))
+    problems = forms.CharField(label="存在的主要问题及改进情况", max_length=10000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, report_data=None, **kwargs):
+        from .reports import COLUMN_LABELS, COLUMNS, REQUEST_ROW_LABELS, REQUEST_ROWS, REVIEW_KINDS, REVIEW_RESULTS
+
+        data = report_data or {}
+        initial = {"overview": data.get("overview", ""), "problems": data.get("problems", "")}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.request_cells = []
+        for row in REQUEST_ROWS:
+            cells = []
+            for column in COLUMNS:
+                name = f"requests__{row}__{column}"
+                self.fields[name] = _count_field(f"{REQUEST_ROW_LABELS[row]} · {COLUMN_LABELS[column]}")
+                self.initial[name] = data.get("requests", {}).get(row, {}).get(column, 0)
+                cells.append(name)
+            self.request_cells.append((REQUEST_ROW_LABELS[row], cells))
+        self.review_cells = []
+        for kind, kind_label in REVIEW_KINDS:
+            cells = []
+            for key, key_label in REVIEW_RESULTS:
+                name = f"review__{kind}__{key}"
+                self.fields[name] = _count_field(f"{kind_label} · {key_label}")
+                self.initial[name] = data.get("review", {}).get(kind, {}).get(key, 0)
+                cells.append(name)
+            self.review_cells.append((kind_label, cells))
+
+    def bound_rows(self, rows):
+        return [(label, [self[name] for name in names]) for label, names in rows]
+
+    def request_rows(self):
+        return self.bound_rows(self.request_cells)
+
+    def review_rows(self):
+        return self.bound_rows(self.review_cells)
+
+    def report_data(self, previous: dict) -> dict:
+        """The report's data with this form's values (the counted 主动公开 table stays as generated)."""
+        data = {**previous, "overview": self.cleaned_data["overview"], "problems": self.cleaned_data["problems"],
+                "requests": {}, "review": {}}
+        for name, value in self.cleaned_data.items():
+            if "__" in name:
+                table, row, column = name.split("__")
+                data[table].setdefault(row, {})[column] = value
+        return data

@@ -55,6 +55,9 @@ def public_urls():
         path("catalogue/", public_views.catalogue, name="catalogue"),
         path("catalogue/apply/", public_views.apply, name="apply"),
         path("catalogue/status/", public_views.status, name="status"),
+        path("catalogue/reports/", public_views.reports, name="reports"),
+        path("catalogue/reports/<int:pk>/", public_views.report, name="report"),
+        path("catalogue/reports/<int:pk>/pdf/", public_views.report_pdf, name="report_pdf"),
     ]
 
 
@@ -71,6 +74,9 @@ def admin_urls():
         path("<int:pk>/completion-request/", admin_views.request_completion, name="request_completion"),
         path("<int:pk>/completion-received/", admin_views.completion_received, name="completion_received"),
         path("<int:pk>/decide/", admin_views.decide, name="decide"),
+        path("reports/", admin_views.reports, name="reports"),
+        path("reports/<int:pk>/", admin_views.report, name="report"),
+        path("reports/<int:pk>/publish/", admin_views.publish_report, name="publish_report"),
     ]
 
 

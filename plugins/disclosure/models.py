@@ -238,3 +238,50 @@ class ApplicationEvent(models.Model):
         verbose_name = "办理记录"
         verbose_name_plural = "办理记录"
         ordering = ["time", "id"]
+
+
+# ----------------------------------------------------------------------------------------------
+# 年报: the annual report of a department, or of the whole district (no department)
+# ----------------------------------------------------------------------------------------------
+
+
+class AnnualReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    department = models.ForeignKey("tenants.Department", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="disclosure_reports", verbose_name="单位（空为全区）")
+    year = models.PositiveIntegerField("年度")
+    data = models.JSONField("报告数据", default=dict)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    generated_at = models.DateTimeField("生成时间", auto_now_add=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    published_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="发布人")
+
+    class Meta:
+        verbose_name = "信息公开年报"
+        verbose_name_plural = "信息公开年报"
+        ordering = ["-year", "department_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year"], name="disclosure_report_per_year"),
+            models.UniqueConstraint(fields=["year"], condition=models.Q(department__isnull=True),
+                                    name="disclosure_district_report_per_year"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def publisher_name(self) -> str:
+        if self.department_id:
+            return self.department.name
+        from tenants.models import Department
+
+        portal = Department.objects.filter(kind="portal").only("name").first()
+        return portal.name if portal else "全区"
+
+    @property
+    def title(self) -> str:
+        return f"{self.publisher_name}{self.year}年政府信息公开工作年度报告"

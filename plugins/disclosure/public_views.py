@@ -132,3 +132,44 @@ def status(request):
         "form": form, "application": application, "not_found": not_found,
         "explanation": applications.deadline_explanation(application) if application else "",
     })
+
+
+# ----------------------------------------------------------------------------------------------
+# Published annual reports: the portal lists every one, a department's site its own
+# ----------------------------------------------------------------------------------------------
+
+
+def _published_reports(request):
+    from .models import AnnualReport
+
+    published = AnnualReport.objects.filter(status=AnnualReport.Status.PUBLISHED).select_related("department")
+    tenant = getattr(request, "tenant", None)
+    if tenant is not None and not tenant.is_portal:
+        published = published.filter(department=tenant)
+    return published
+
+
+def reports(request):
+    return TemplateResponse(request, "disclosure/reports.html", {"reports": _published_reports(request)})
+
+
+def report(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .reports import rows_for_display
+
+    published = get_object_or_404(_published_reports(request), pk=pk)
+    return TemplateResponse(request, "disclosure/report.html",
+                            {"report": published, "tables": rows_for_display(published.data)})
+
+
+def report_pdf(request, pk):
+    from django.http import HttpResponse
+    from django.shortcuts import get_object_or_404
+
+    from .reports import report_pdf as render_pdf
+
+    published = get_object_or_404(_published_reports(request), pk=pk)
+    response = HttpResponse(render_pdf(published), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="annual-report-{published.year}-{published.pk}.pdf"'
+    return response
