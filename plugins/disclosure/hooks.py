@@ -26,7 +26,6 @@ def plugin_info():
         "title": "信息公开目录",
         "description": "政府信息公开目录、依申请公开和年度报告",
         "audit_events": {
-            "disclosure_accept": "受理依申请公开",
             "disclosure_extend": "依申请公开延期答复",
             "disclosure_completion_request": "依申请公开要求补正",
             "disclosure_completion_received": "依申请公开补正到达",
@@ -91,7 +90,30 @@ def admin_menu_items(department):
 def search_documents(department):
     """Published annual reports. Entries are articles: the core indexes them when they are
     published (same transaction, same outbox), with their 索引号, 文号 and 主题词 in the text."""
-    return []
+    from .reports import published_report_documents
+
+    return published_report_documents(department)
+
+
+@hookimpl
+def inspection_checks():
+    from .inspection import missing_standard_parts, overdue_applications, unpublished_annual_report
+
+    return [overdue_applications, unpublished_annual_report, missing_standard_parts]
+
+
+@hookimpl
+def performance_figures(department, start, end):
+    from .statistics import request_figures
+
+    return {"disclosure_requests": request_figures(department, start, end)}
+
+
+@hookimpl
+def demo_content(department, rng):
+    from .demo import add_demo_content
+
+    add_demo_content(department, rng)
 
 
 @hookimpl

@@ -43,6 +43,12 @@ class ReportError(Exception):
     """The report cannot be published or changed as asked; the message says why."""
 
 
+def today_year() -> int:
+    from .applications import today_in_shanghai
+
+    return today_in_shanghai().year
+
+
 def due_date(year: int) -> date:
     return date(year + 1, 1, 31)
 
@@ -169,6 +175,46 @@ def publish_report(report, *, user, request=None) -> None:
     report.published_by = user
     report.save(update_fields=["status", "published_at", "published_by"])
     _audit("disclosure_report_publish", report, user, request)
+    transaction.on_commit(lambda: sync_search(report))
+
+
+def report_site(report):
+    """The site a report belongs to: its department's, or the portal's for the district report."""
+    if report.department_id:
+        return report.department
+    from tenants.models import Department
+
+    return Department.objects.filter(kind="portal", status="active").first()
+
+
+def sync_search(report) -> None:
+    """A published report joins the site-wide search (through the `search_documents` hook)."""
+    from django_tenants.utils import tenant_context
+
+    from search.outbox import sync_plugin_documents
+
+    site = report_site(report)
+    if site is not None and site.is_site:
+        with tenant_context(site):
+            sync_plugin_documents(site)
+
+
+def published_report_documents(department) -> list[dict]:
+    reports = AnnualReport.objects.filter(status=AnnualReport.Status.PUBLISHED)
+    reports = reports.filter(Q(department=department) | Q(department__isnull=True)) if department.is_portal \
+        else reports.filter(department=department)
+    documents = []
+    for report in reports.select_related("department"):
+        rows = rows_for_display(report.data)
+        summary = (f"本年新收政府信息公开申请 {rows['requests'][0][2]} 件，"
+                   f"主动公开政府信息 {rows['proactive_total']} 条。")
+        documents.append({
+            "kind": "annual_report", "type_label": "信息公开年报", "object_id": report.pk, "title": report.title,
+            "url": f"/catalogue/reports/{report.pk}/", "publish_time": report.published_at,
+            "summary": summary, "body_text": f"{report.data.get('overview', '')}\n{summary}\n"
+                                             f"{report.data.get('problems', '')}",
+        })
+    return documents
 
 
 def rows_for_display(data: dict) -> dict:
