@@ -118,7 +118,7 @@ def _publish_in_thread(department, page_ids, numbers, errors, start):
         connection.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def committed_drafts(django_db_setup, django_db_blocker):
     """Twelve committed drafts per department (the publishing threads must see them); deleted
     afterwards (their numbers stay used: numbers are never reused)."""
@@ -145,7 +145,7 @@ def committed_drafts(django_db_setup, django_db_blocker):
         assert not CatalogueItem.objects.filter(title__startswith="并发发布测试").exists()
 
 
-def test_concurrent_publishing_in_two_departments_gives_unique_gapless_numbers(db, committed_drafts):
+def test_concurrent_publishing_in_two_departments_gives_unique_gapless_numbers(committed_drafts, db):
     """Four threads (two per department), each with its own database connection, publish at once."""
     start = threading.Event()
     results = {prefix: [] for prefix in committed_drafts}
@@ -256,3 +256,29 @@ def test_entries_go_through_review_and_the_confidentiality_gate(db, departments)
         leaking.refresh_from_db()
     assert not leaking.live and leaking.index_number == ""
     assert not CatalogueItem.objects.filter(department=jyj, page_id=leaking.pk).exists()
+
+
+def test_editors_write_entries_in_the_disclosure_column_only(db, departments):
+    from django.test import Client
+    from portal.accounts.models import User
+    from portal.pages.models import ColumnPage
+
+    from plugins.disclosure.entries.models import CatalogueEntryPage
+
+    with tenant_context(departments["jyj"]):
+        statutory = ColumnPage.objects.get(depth=4, slug="statutory")
+        news = ColumnPage.objects.get(depth=3, slug="news")
+        assert CatalogueEntryPage.can_create_at(statutory)
+        assert not CatalogueEntryPage.can_create_at(news)
+    editor = Client()
+    editor.force_login(User.objects.get(username="jyj_editor"))
+    add = f"/admin/pages/add/disclosure_entries/catalogueentrypage/{statutory.pk}/"
+    form = editor.get(add, HTTP_HOST=JYJ)
+    assert form.status_code == 200
+    html = form.content.decode()
+    for label in ("发布机构", "文号", "成文日期", "主题分类", "体裁", "有效性", "失效/废止日期", "替代文件",
+                  "内容概述"):
+        assert label in html, label
+    # Wagtail refuses the form in a column that is not 信息公开 (back to the dashboard).
+    refused = editor.get(f"/admin/pages/add/disclosure_entries/catalogueentrypage/{news.pk}/", HTTP_HOST=JYJ)
+    assert refused.status_code in (302, 403, 404) and "add" not in refused.get("Location", "")

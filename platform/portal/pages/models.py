@@ -96,7 +96,7 @@ class ColumnPage(Page):
         for plugin_models in hooks_for(current_department()).page_models():
             models.extend(
                 model for model in plugin_models or []
-                if model not in models and cls in model.allowed_parent_page_models()
+                if model not in models and cls in model.clean_parent_page_models()
             )
         return models
 
