@@ -92,7 +92,10 @@ class CatalogueItem(models.Model):
         verbose_name_plural = "公开目录条目"
         ordering = ["-publish_time", "-id"]
         constraints = [models.UniqueConstraint(fields=["department", "page_id"], name="disclosure_item_per_page")]
-        indexes = [models.Index(fields=["department", "-publish_time"], name="disclosure_item_dept_time")]
+        indexes = [
+            models.Index(fields=["department", "-publish_time"], name="disclosure_item_dept_time"),
+            models.Index(fields=["year", "-publish_time"], name="disclosure_item_year_time"),
+        ]
 
     def __str__(self):
         return f"{self.index_number} {self.title}"
