@@ -143,30 +143,42 @@ def host(prefix: str) -> str:
     return f"{prefix}.localhost"
 
 
-@pytest.fixture(scope="session")
-def live_server_url(django_db_setup):
-    """A real server process on the committed test database (what the browser talks to)."""
+def server_environment(port: int, **extra) -> dict:
+    """Environment of a server process on the committed test database, answering on `port`."""
     from django.conf import settings
 
     env = dict(os.environ)
     db = settings.DATABASES["default"]
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-    env["PUBLIC_PORT"] = str(LIVE_PORT)
+    env["PUBLIC_PORT"] = str(port)
     env["DB_CONN_MAX_AGE"] = "0"  # no connection outlives the server, so the test database can be dropped
+    env.update(extra)
+    return env
+
+
+def wait_for_port(port: int, process, log_name: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        if process.poll() is not None:
+            raise RuntimeError(f"测试服务器启动失败，见 .services/{log_name}")
+        time.sleep(0.3)
+    raise RuntimeError(f"测试服务器 {seconds} 秒内未启动，见 .services/{log_name}")
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup):
+    """A real server process on the committed test database (what the browser talks to)."""
+    env = server_environment(LIVE_PORT)
     log = open(ROOT / ".services" / "test-server.log", "w")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{LIVE_PORT}", "--noreload", "--nothreading"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", LIVE_PORT)) == 0:
-                break
-        if process.poll() is not None:
-            raise RuntimeError("测试服务器启动失败，见 .services/test-server.log")
-        time.sleep(0.3)
+    wait_for_port(LIVE_PORT, process, "test-server.log")
     yield f"http://{{prefix}}.localhost:{LIVE_PORT}"
     process.terminate()
     process.wait(10)

@@ -80,6 +80,10 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(label="延期原因", max_length=400, error_messages={"required": "请填写延期原因"})
 
 
+class DenyForm(forms.Form):
+    reason = forms.CharField(label="驳回理由", max_length=400, error_messages={"required": "请填写驳回理由"})
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label="答复内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 10}),
                            error_messages={"required": "请填写答复内容"})
@@ -104,7 +108,8 @@ def index(request):
     })
 
 
-def detail(request, pk, forward_form=None, close_form=None, reply_form=None, extend_form=None):
+def detail(request, pk, forward_form=None, close_form=None, reply_form=None, extend_form=None,
+           request_form=None, deny_form=None):
     letter = _letter(request, pk)
     centre = is_centre(request.user)
     roles = department_roles(request) if letter.department_id == getattr(request.tenant, "pk", None) else set()
@@ -117,7 +122,9 @@ def detail(request, pk, forward_form=None, close_form=None, reply_form=None, ext
         "events": letter.events.select_related("actor", "from_department", "to_department"),
         "explanation": service.deadline_explanation(letter) if letter.status != Letter.Status.RECEIVED else "",
         "forward_form": forward_form or ForwardForm(), "close_form": close_form or CloseForm(),
-        "extend_form": extend_form or ExtendForm(),
+        "extend_form": extend_form or ExtendForm(initial={
+            "days": letter.extension_requested_days or 5, "reason": letter.extension_request_reason}),
+        "request_form": request_form or ExtendForm(), "deny_form": deny_form or DenyForm(),
         "reply_form": reply_form or ReplyForm(initial={"text": draft.text if draft else ""}),
     })
 
@@ -132,15 +139,11 @@ def forward(request, pk):
     letter = _letter(request, pk)
     if not is_centre(request.user):
         raise Http404("未找到该来信")
-    form = ForwardForm(request.POST)
-    if form.is_valid():
-        try:
-            service.forward(letter, form.cleaned_data["department"], request.user, request, form.cleaned_data["reason"])
-        except service.MailboxError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, letter, f"已转交{letter.department.name}")
-    return detail(request, pk, forward_form=form)
+    return _form_action(
+        request, letter, ForwardForm, "forward_form",
+        lambda data: service.forward(letter, data["department"], request.user, request, data["reason"]),
+        lambda: f"已转交{letter.department.name}",
+    )
 
 
 @require_POST
@@ -148,16 +151,11 @@ def close(request, pk):
     letter = _letter(request, pk)
     if not is_centre(request.user):
         raise Http404("未找到该来信")
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        reason = f"{form.cleaned_data['category']}：{form.cleaned_data['reason']}"
-        try:
-            service.close(letter, reason, request.user, request)
-        except service.MailboxError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, letter, "来信已关闭")
-    return detail(request, pk, close_form=form)
+    return _form_action(
+        request, letter, CloseForm, "close_form",
+        lambda data: service.close(letter, f"{data['category']}：{data['reason']}", request.user, request),
+        "来信已关闭",
+    )
 
 
 @require_POST
@@ -165,15 +163,11 @@ def reply(request, pk):
     letter = _letter(request, pk)
     if letter.department_id != getattr(request.tenant, "pk", None) or not department_roles(request):
         raise Http404("未找到该来信")
-    form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            service.draft_reply(letter, form.cleaned_data["text"], request.user, request)
-        except service.MailboxError as error:
-            form.add_error(None, str(error))
-        else:
-            return _done(request, letter, "答复草稿已保存，等待负责人审核")
-    return detail(request, pk, reply_form=form)
+    return _form_action(
+        request, letter, ReplyForm, "reply_form",
+        lambda data: service.draft_reply(letter, data["text"], request.user, request),
+        "答复草稿已保存，等待负责人审核",
+    )
 
 
 def _act(request, letter, action, success_message):
@@ -204,15 +198,49 @@ def publish(request, pk):
 
 @require_POST
 def extend(request, pk):
+    """The centre grants more time (approving a department's request, or on its own)."""
     letter = _letter(request, pk)
     if not is_centre(request.user):
         raise Http404("未找到该来信")
-    form = ExtendForm(request.POST)
+    return _form_action(
+        request, letter, ExtendForm, "extend_form",
+        lambda data: service.extend(letter, data["days"], data["reason"], request.user, request),
+        lambda: f"答复期限已延至 {letter.due_date:%Y-%m-%d}",
+    )
+
+
+def _form_action(request, letter, form_class, form_name, action, success_message):
+    """Validate a posted form and run `action(cleaned_data)`; a refusal or invalid data goes back
+    to the letter page with the form as it was filled in."""
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            service.extend(letter, form.cleaned_data["days"], form.cleaned_data["reason"], request.user, request)
+            action(form.cleaned_data)
         except service.MailboxError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, letter, f"答复期限已延至 {letter.due_date:%Y-%m-%d}")
-    return detail(request, pk, extend_form=form)
+            return _done(request, letter, success_message() if callable(success_message) else success_message)
+    return detail(request, letter.pk, **{form_name: form})
+
+
+@require_POST
+def request_extension(request, pk):
+    letter = _letter(request, pk)
+    if letter.department_id != getattr(request.tenant, "pk", None) or not department_roles(request):
+        raise Http404("未找到该来信")
+    return _form_action(
+        request, letter, ExtendForm, "request_form",
+        lambda data: service.request_extension(letter, data["days"], data["reason"], request.user, request),
+        "延期申请已提交，等待区信息中心审批",
+    )
+
+
+@require_POST
+def deny_extension(request, pk):
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    return _form_action(
+        request, letter, DenyForm, "deny_form",
+        lambda data: service.deny_extension(letter, data["reason"], request.user, request), "已驳回延期申请",
+    )

@@ -13,7 +13,8 @@ def plugin_info():
         "audit_events": {
             "mailbox_forward": "信件转交", "mailbox_transfer": "信件改转", "mailbox_close": "信件办结（无效/重复）",
             "mailbox_reply": "起草答复", "mailbox_approve": "审核并答复信件", "mailbox_publish": "公开信件",
-            "mailbox_extend": "信件延期",
+            "mailbox_extend": "批准信件延期", "mailbox_ask_extension": "申请信件延期",
+            "mailbox_deny_extension": "驳回信件延期申请",
         },
     }
 
@@ -48,6 +49,8 @@ def admin_urls():
         path("<int:pk>/approve/", admin_views.approve, name="approve"),
         path("<int:pk>/publish/", admin_views.publish, name="publish"),
         path("<int:pk>/extend/", admin_views.extend, name="extend"),
+        path("<int:pk>/request-extension/", admin_views.request_extension, name="request_extension"),
+        path("<int:pk>/deny-extension/", admin_views.deny_extension, name="deny_extension"),
     ]
 
 
@@ -134,3 +137,10 @@ def calendar_changed():
     from .service import recompute_open_deadlines
 
     recompute_open_deadlines()
+
+
+@hookimpl
+def demo_content(department, rng):
+    from .demo import create_demo_letters
+
+    create_demo_letters(department, rng)

@@ -48,6 +48,8 @@ class Letter(models.Model):
     due_date = models.DateField("答复期限", null=True, blank=True)
     calendar_missing_year = models.PositiveIntegerField("缺少日历的年份", null=True, blank=True)
     extension_days = models.PositiveIntegerField("已延长工作日", default=0)
+    extension_requested_days = models.PositiveIntegerField("申请延长工作日", null=True, blank=True)
+    extension_request_reason = models.CharField("延期申请理由", max_length=400, blank=True)
     submit_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True, editable=False)
     ip = models.GenericIPAddressField("来信 IP", null=True, blank=True)
 
@@ -100,7 +102,9 @@ class LetterEvent(models.Model):
         REPLY = "reply", "起草答复"
         APPROVE = "approve", "审核发送"
         CLOSE = "close", "关闭"
-        EXTEND = "extend", "延期"
+        ASK_EXTENSION = "ask_extension", "申请延期"
+        DENY_EXTENSION = "deny_extension", "驳回延期申请"
+        EXTEND = "extend", "批准延期"
         PUBLISH = "publish", "公开"
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events", verbose_name="来信")

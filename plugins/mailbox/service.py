@@ -169,6 +169,8 @@ def extend(letter, days, reason, user, request=None):
         raise MailboxError("答复期限尚未确定（缺少日历），请先录入节假日安排")
     old_due = letter.due_date
     letter.extension_days += days
+    letter.extension_requested_days = None
+    letter.extension_request_reason = ""
     set_due_date(letter)
     if letter.due_date is None:
         raise MailboxError(f"缺少 {letter.calendar_missing_year} 年的节假日安排，请先录入后再延期")
@@ -178,3 +180,34 @@ def extend(letter, days, reason, user, request=None):
                                from_department=letter.department,
                                reason=f"{reason}（{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}）")
     _audit("mailbox_extend", request, letter, days=days, reason=reason, due=f"{new_due:%Y-%m-%d}")
+
+
+@transaction.atomic
+def request_extension(letter, days, reason, user, request=None):
+    """The department asks for more time; the centre decides (extend or deny_extension)."""
+    if letter.status != Letter.Status.FORWARDED:
+        raise MailboxError("只有已转办、尚未答复的来信可以申请延期")
+    if not reason.strip():
+        raise MailboxError("申请延期须填写理由")
+    if letter.extension_requested_days:
+        raise MailboxError("已有一份延期申请等待区信息中心审批")
+    letter.extension_requested_days = days
+    letter.extension_request_reason = reason
+    letter.save(update_fields=["extension_requested_days", "extension_request_reason"])
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.ASK_EXTENSION,
+                               from_department=letter.department, reason=f"申请延长 {days} 个工作日：{reason}")
+    _audit("mailbox_ask_extension", request, letter, days=days, reason=reason)
+
+
+@transaction.atomic
+def deny_extension(letter, reason, user, request=None):
+    if not letter.extension_requested_days:
+        raise MailboxError("没有待审批的延期申请")
+    if not reason.strip():
+        raise MailboxError("驳回延期申请须填写理由")
+    letter.extension_requested_days = None
+    letter.extension_request_reason = ""
+    letter.save(update_fields=["extension_requested_days", "extension_request_reason"])
+    LetterEvent.objects.create(letter=letter, actor=user, action=LetterEvent.Action.DENY_EXTENSION,
+                               from_department=letter.department, reason=reason)
+    _audit("mailbox_deny_extension", request, letter, reason=reason)

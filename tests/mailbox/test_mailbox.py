@@ -390,3 +390,30 @@ def test_rate_limit_per_contact_across_addresses(db):
     assert response.status_code == 429 and "同一联系方式" in response.content.decode()
     assert 'value="关于学校午餐的咨询"' in response.content.decode()  # the draft is kept
     assert Letter.objects.count() == 5
+
+
+def test_department_asks_for_an_extension_and_the_centre_decides(db, departments):
+    letter = _received(date(2025, 9, 30))
+    service.forward(letter, departments["jyj"], None)
+    editor, centre = login("jyj_editor"), login("center_admin")
+    url = f"{ADMIN}{letter.pk}/request-extension/"
+    html = editor.post(url, {"days": 3, "reason": ""}, HTTP_HOST=JYJ).content.decode()
+    assert "请填写延期原因" in html and 'value="3"' in html  # what was valid is kept
+    assert editor.post(url, {"days": 3, "reason": "需要调取往年资料"}, HTTP_HOST=JYJ).status_code == 302
+    letter.refresh_from_db()
+    assert letter.due_date == date(2025, 10, 14)  # asking alone moves nothing
+    assert login("wjj_editor").post(url, {"days": 3, "reason": "x"}, HTTP_HOST=WJJ).status_code == 404
+    page = centre.get(f"{ADMIN}{letter.pk}/", HTTP_HOST=WWW).content.decode()
+    assert "区教育局申请延长 3 个工作日，理由：需要调取往年资料" in page
+    # Denied: the request is gone and the department may ask again.
+    assert centre.post(f"{ADMIN}{letter.pk}/deny-extension/", {"reason": "资料可当日调取"},
+                       HTTP_HOST=WWW).status_code == 302
+    letter.refresh_from_db()
+    assert letter.extension_requested_days is None and letter.due_date == date(2025, 10, 14)
+    editor.post(url, {"days": 2, "reason": "需要会商"}, HTTP_HOST=JYJ)
+    response = centre.post(f"{ADMIN}{letter.pk}/extend/", {"days": 2, "reason": "同意会商"}, HTTP_HOST=WWW)
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.due_date == date(2025, 10, 16) and letter.extension_requested_days is None
+    assert [event.action for event in letter.events.all()][-4:] == ["ask_extension", "deny_extension",
+                                                                   "ask_extension", "extend"]

@@ -123,6 +123,14 @@ def test_demo_builder_is_deterministic_and_realistic(db):
             else:
                 assert age <= 14
             assert (interpretations == 0) == (department.host_prefix in EMPTY_INTERPRETATION_DEPARTMENTS)
+            # Mailbox letters: answered, open, overdue, and in a neglectful unit one over 3 months old.
+            from plugins.mailbox.hooks import unanswered_letters
+            from plugins.mailbox.models import Letter
+
+            letters = Letter.objects.filter(department=department)
+            assert letters.filter(status__in=["replied", "published"]).exists()
+            assert any(letter.is_overdue for letter in letters)
+            assert bool(unanswered_letters(department)) == (department.host_prefix in STALE_NEWS_DEPARTMENTS)
 
         # A second run loads nothing and says so.
         again = build_demo(seed=SEED, items=ITEMS, prefixes=PREFIXES, today=TODAY)
