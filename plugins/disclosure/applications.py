@@ -194,3 +194,16 @@ def decide(application, *, decision: str, reason: str = "", answer: str, user, r
     application.save()
     _log(application, ApplicationEvent.Action.DECIDE, user, request,
          note=f"{on:%Y-%m-%d} 答复：{Decision(decision).label}", decision=decision)
+
+
+def recompute_open_deadlines() -> int:
+    """The calendar was entered or corrected: count every open application's deadline again
+    (the working days already spent waiting for 补正 stay as recorded). Returns how many changed."""
+    changed = 0
+    for application in Application.objects.exclude(status=Application.Status.ANSWERED):
+        before = (application.due_date, application.calendar_missing_year)
+        set_due_date(application)
+        if (application.due_date, application.calendar_missing_year) != before:
+            application.save(update_fields=["due_date", "calendar_missing_year"])
+            changed += 1
+    return changed

@@ -137,3 +137,10 @@ def template_slot(slot, department, request):
     if slot == "footer_links":
         return '<li><a href="/catalogue/">信息公开目录</a></li>'
     return None
+
+
+@hookimpl
+def calendar_changed():
+    from .applications import recompute_open_deadlines
+
+    recompute_open_deadlines()

@@ -260,3 +260,18 @@ def test_head_extends_and_records_completion_through_the_admin(db, departments):
     assert application.status == Application.Status.RECEIVED and application.extension_days == 15
     assert [event.action for event in application.events.all()] == [
         "submit", "completion_request", "completion_received", "extend"]
+
+
+def test_entering_the_missing_year_computes_the_deadline(db, departments, django_capture_on_commit_callbacks):
+    late = applications.submit(department=departments["jyj"], data=applicant_data(), received_on=date(2026, 12, 21))
+    assert late.due_date is None
+    admin = login("center_admin")
+    listing = admin.get(ADMIN, HTTP_HOST=WWW).content.decode()
+    assert "缺少 2027 年的节假日安排" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post("/admin/calendar_years/new/", {"year": "2027", "source": "国务院办公厅通知"}, HTTP_HOST=WWW)
+        admin.post("/admin/calendar_days/new/", {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+                   HTTP_HOST=WWW)
+    late.refresh_from_db()
+    # 22–31 December 2026: 8 working days; 1 January 2027 is a holiday; 12 more from 4 January.
+    assert late.calendar_missing_year is None and late.due_date == date(2027, 1, 19)
