@@ -9,6 +9,7 @@ again for the same page returns the same number.
 import re
 
 from django.db import connection, transaction
+from portal.governance.confidentiality import PublishingBlocked
 
 from .models import IndexCounter, IndexNumber
 
@@ -16,8 +17,9 @@ INDEX_NUMBER_PATTERN = re.compile(r"^[0-9A-Z]{9,18}/\d{4}-\d{5}$")
 ORGANIZATION_CODE_PATTERN = re.compile(r"^[0-9A-Z]{9,18}$")
 
 
-class NumberingError(Exception):
-    """The department cannot give out index numbers; the message says what to fix."""
+class NumberingError(PublishingBlocked):
+    """The department cannot give out index numbers; the message says what to fix (the admin
+    shows it like any other publishing rule that stopped a publish)."""
 
 
 def format_number(organization_code: str, year: int, sequence: int) -> str:

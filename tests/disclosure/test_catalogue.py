@@ -282,3 +282,14 @@ def test_editors_write_entries_in_the_disclosure_column_only(db, departments):
     # Wagtail refuses the form in a column that is not 信息公开 (back to the dashboard).
     refused = editor.get(f"/admin/pages/add/disclosure_entries/catalogueentrypage/{news.pk}/", HTTP_HOST=JYJ)
     assert refused.status_code in (302, 403, 404) and "add" not in refused.get("Location", "")
+
+
+def test_a_department_without_an_organisation_code_cannot_number_entries(db, departments):
+    from plugins.disclosure.numbering import NumberingError
+
+    jyj = departments["jyj"]
+    draft = make_entry(jyj, "缺少机构代码时的条目", publish=False)
+    type(jyj).objects.filter(pk=jyj.pk).update(organization_code="")
+    jyj.refresh_from_db()
+    with tenant_context(jyj), pytest.raises(NumberingError, match="尚未设置有效的机构代码"):
+        draft.get_latest_revision().publish()
