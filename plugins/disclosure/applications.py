@@ -156,12 +156,15 @@ def _end_pause(application, on: date):
 
 
 @transaction.atomic
-def completion_received(application, *, user, request=None, on: date | None = None):
-    """The applicant's completion arrived: the clock runs again, the due date moves on."""
+def completion_received(application, *, user, request=None, on: date | None = None, text: str = ""):
+    """The applicant's completion arrived (sent online with `text`, or by post and recorded by the
+    department): the clock runs again, the due date moves on."""
     on = on or today_in_shanghai()
     if application.status != Application.Status.AWAITING_COMPLETION:
         raise ApplicationError("该申请没有在等待补正")
     waited = _end_pause(application, on)
+    if text.strip():
+        application.completion_text = text.strip()
     application.save()
     due = f"{application.due_date:%Y-%m-%d}" if application.due_date else "待定"
     _log(application, ApplicationEvent.Action.COMPLETION_RECEIVED, user, request,

@@ -64,6 +64,15 @@ class StatusForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=16, error_messages={"required": "请填写查询码"})
 
 
+class CompletionForm(forms.Form):
+    """The applicant answers a request for 补正 online."""
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=16)
+    text = forms.CharField(label="补正内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 6}),
+                           error_messages={"required": "请填写补正内容",
+                                           "max_length": "补正内容不能超过 3000 个字"})
+
+
 # -- the department's handling -----------------------------------------------------------------
 
 

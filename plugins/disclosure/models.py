@@ -185,6 +185,7 @@ class Application(models.Model):
     completion_requested_on = models.DateField("要求补正日期", null=True, blank=True)
     completion_request = models.TextField("补正要求", max_length=2000, blank=True)
     completion_received_on = models.DateField("补正到达日期", null=True, blank=True)
+    completion_text = models.TextField("申请人补正内容", max_length=3000, blank=True)
     paused_working_days = models.PositiveSmallIntegerField("补正暂停的工作日数", default=0)
     decision = models.CharField("答复结果", max_length=16, choices=Decision.choices, blank=True)
     decision_reason = models.TextField("理由", max_length=2000, blank=True)

@@ -2,6 +2,7 @@
 the 依申请公开 form and status lookup, and published annual reports."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.template.response import TemplateResponse
 
 from .catalogue import FILTERS, catalogue_items
@@ -116,22 +117,49 @@ def apply(request):
 
 
 def status(request):
-    """The applicant looks up the handling of an application with its query code."""
+    """The applicant looks up the handling of an application with its query code, and answers a
+    request for 补正 there (the code is what proves it is the applicant)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
     from . import applications
-    from .forms import StatusForm
+    from .forms import CompletionForm, StatusForm
     from .models import Application
 
-    form = StatusForm(request.GET if "code" in request.GET else None)
-    application = None
-    not_found = False
-    if form.is_bound and form.is_valid():
-        application = (Application.objects.select_related("department")
-                       .filter(query_code=form.cleaned_data["code"].strip().upper()).first())
-        not_found = application is None
+    completion_form = None
+    if request.method == "POST":
+        completion_form = CompletionForm(request.POST)
+        code = request.POST.get("code", "").strip().upper()
+        application = Application.objects.select_related("department").filter(query_code=code).first()
+        if application is None:
+            raise Http404("未找到该申请")
+        if not application.is_paused:  # already completed (e.g. a second click): show where it stands
+            return redirect(f"/catalogue/status/?code={application.query_code}")
+        if completion_form.is_valid():
+            try:
+                applications.completion_received(application, user=None, request=request,
+                                                 text=completion_form.cleaned_data["text"])
+            except applications.ApplicationError as error:
+                completion_form.add_error(None, str(error))
+            else:
+                messages.success(request, "补正内容已提交，答复期限恢复计算")
+                return redirect(f"/catalogue/status/?code={application.query_code}")
+        form = StatusForm({"code": application.query_code})
+        form.is_valid()
+    else:
+        form = StatusForm(request.GET if "code" in request.GET else None)
+        application = None
+        if form.is_bound and form.is_valid():
+            application = (Application.objects.select_related("department")
+                           .filter(query_code=form.cleaned_data["code"].strip().upper()).first())
+    not_found = form.is_bound and form.is_valid() and application is None
+    if application is not None and application.is_paused and completion_form is None:
+        completion_form = CompletionForm(initial={"code": application.query_code})
     return TemplateResponse(request, "disclosure/status.html", {
         "form": form, "application": application, "not_found": not_found,
+        "completion_form": completion_form if application is not None and application.is_paused else None,
         "explanation": applications.deadline_explanation(application) if application else "",
-    })
+    }, status=400 if completion_form is not None and completion_form.errors else 200)
 
 
 # ----------------------------------------------------------------------------------------------

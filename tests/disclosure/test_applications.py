@@ -275,3 +275,26 @@ def test_entering_the_missing_year_computes_the_deadline(db, departments, django
     late.refresh_from_db()
     # 22–31 December 2026: 8 working days; 1 January 2027 is a holiday; 12 more from 4 January.
     assert late.calendar_missing_year is None and late.due_date == date(2027, 1, 19)
+
+
+def test_the_applicant_completes_the_application_online(db, departments):
+    application = applications.submit(department=departments["jyj"], data=applicant_data(),
+                                      received_on=applications.today_in_shanghai())
+    applications.request_completion(application, text="请写明所需信息的学段",
+                                    user=User.objects.get(username="jyj_head"))
+    citizen = Client()
+    page = citizen.get("/catalogue/status/", {"code": application.query_code}, HTTP_HOST=WWW).content.decode()
+    assert "待申请人补正" in page and "请写明所需信息的学段" in page and "提交补正" in page
+    empty = citizen.post("/catalogue/status/", {"code": application.query_code, "text": " "}, HTTP_HOST=WWW)
+    assert empty.status_code == 400 and "请填写补正内容" in empty.content.decode()
+    assert citizen.post("/catalogue/status/", {"code": "WRONGCODE", "text": "x"}, HTTP_HOST=WWW).status_code == 404
+    response = citizen.post("/catalogue/status/", {"code": application.query_code, "text": "<b>小学</b>阶段"},
+                            HTTP_HOST=WWW)
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.RECEIVED and application.completion_text == "<b>小学</b>阶段"
+    after = citizen.get("/catalogue/status/", {"code": application.query_code}, HTTP_HOST=WWW).content.decode()
+    assert "&lt;b&gt;小学&lt;/b&gt;阶段" in after and "提交补正" not in after
+    # A second submission changes nothing: the application is no longer waiting.
+    again = citizen.post("/catalogue/status/", {"code": application.query_code, "text": "再补"}, HTTP_HOST=WWW)
+    assert again.status_code == 302 and "再补" not in Application.objects.get(pk=application.pk).completion_text
