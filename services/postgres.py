@@ -77,7 +77,9 @@ def _port_open() -> bool:
 
 
 def status() -> bool:
-    return _port_open() and _run([_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(PORT)], capture_output=True).returncode == 0
+    if not _port_open():
+        return False
+    return _run([_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(PORT)], capture_output=True).returncode == 0
 
 
 def _prepare_binaries() -> None:

@@ -51,7 +51,9 @@ def department_create(request):
         except ProvisioningError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"已创建“{department.name}”，网站地址 {department.base_url}/ ，用时 {seconds:.1f} 秒")
+            messages.success(
+                request, f"已创建“{department.name}”，网站地址 {department.base_url}/ ，用时 {seconds:.1f} 秒"
+            )
             return redirect("tenants_admin:index")
     return TemplateResponse(request, "tenants/admin/form.html", {"page_title": "新建单位", "form": form})
 
@@ -81,5 +83,6 @@ def department_edit(request, pk):
         return redirect("tenants_admin:edit", pk=department.pk)
     return TemplateResponse(
         request, "tenants/admin/edit.html",
-        {"page_title": f"编辑单位：{department.name}", "department": department, "form": form, "status_form": status_form},
+        {"page_title": f"编辑单位：{department.name}", "department": department, "form": form,
+         "status_form": status_form},
     )

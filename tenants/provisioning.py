@@ -52,7 +52,9 @@ def ensure_template() -> Department:
 def ensure_public_tenant() -> Department:
     public = Department.objects.filter(schema_name="public").first()
     if public is None:
-        public = Department(schema_name="public", name="集约化平台", host_prefix="platform", kind=Department.Kind.PLATFORM)
+        public = Department(
+            schema_name="public", name="集约化平台", host_prefix="platform", kind=Department.Kind.PLATFORM
+        )
         public.save()
         Domain.objects.get_or_create(domain=settings.DOMAIN_SUFFIX, defaults={"tenant": public, "is_primary": True})
     return public

@@ -54,6 +54,23 @@ def _letter(request, pk):
     return get_object_or_404(letters.select_related("department"), pk=pk)
 
 
+def _centre_letter(request, pk):
+    """A letter the centre acts on; for anyone else it does not exist."""
+    letter = _letter(request, pk)
+    if not is_centre(request.user):
+        raise Http404("未找到该来信")
+    return letter
+
+
+def _department_letter(request, pk, role=None):
+    """A letter its department acts on, on the department's own site (and, if given, only in `role`)."""
+    letter = _letter(request, pk)
+    roles = department_roles(request)
+    if letter.department_id != getattr(request.tenant, "pk", None) or not roles or (role and role not in roles):
+        raise Http404("未找到该来信")
+    return letter
+
+
 class ForwardForm(forms.Form):
     department = forms.ModelChoiceField(label="承办单位", queryset=None, empty_label="请选择",
                                         error_messages={"required": "请选择承办单位"})
@@ -136,9 +153,7 @@ def _done(request, letter, message):
 
 @require_POST
 def forward(request, pk):
-    letter = _letter(request, pk)
-    if not is_centre(request.user):
-        raise Http404("未找到该来信")
+    letter = _centre_letter(request, pk)
     return _form_action(
         request, letter, ForwardForm, "forward_form",
         lambda data: service.forward(letter, data["department"], request.user, request, data["reason"]),
@@ -148,9 +163,7 @@ def forward(request, pk):
 
 @require_POST
 def close(request, pk):
-    letter = _letter(request, pk)
-    if not is_centre(request.user):
-        raise Http404("未找到该来信")
+    letter = _centre_letter(request, pk)
     return _form_action(
         request, letter, CloseForm, "close_form",
         lambda data: service.close(letter, f"{data['category']}：{data['reason']}", request.user, request),
@@ -160,9 +173,7 @@ def close(request, pk):
 
 @require_POST
 def reply(request, pk):
-    letter = _letter(request, pk)
-    if letter.department_id != getattr(request.tenant, "pk", None) or not department_roles(request):
-        raise Http404("未找到该来信")
+    letter = _department_letter(request, pk)
     return _form_action(
         request, letter, ReplyForm, "reply_form",
         lambda data: service.draft_reply(letter, data["text"], request.user, request),
@@ -182,26 +193,20 @@ def _act(request, letter, action, success_message):
 
 @require_POST
 def approve(request, pk):
-    letter = _letter(request, pk)
-    if letter.department_id != getattr(request.tenant, "pk", None) or "head" not in department_roles(request):
-        raise Http404("未找到该来信")
+    letter = _department_letter(request, pk, role="head")
     return _act(request, letter, service.approve, "答复已审核发送")
 
 
 @require_POST
 def publish(request, pk):
-    letter = _letter(request, pk)
-    if not is_centre(request.user):
-        raise Http404("未找到该来信")
+    letter = _centre_letter(request, pk)
     return _act(request, letter, service.publish, "来信及答复已公开")
 
 
 @require_POST
 def extend(request, pk):
     """The centre grants more time (approving a department's request, or on its own)."""
-    letter = _letter(request, pk)
-    if not is_centre(request.user):
-        raise Http404("未找到该来信")
+    letter = _centre_letter(request, pk)
     return _form_action(
         request, letter, ExtendForm, "extend_form",
         lambda data: service.extend(letter, data["days"], data["reason"], request.user, request),
@@ -225,9 +230,7 @@ def _form_action(request, letter, form_class, form_name, action, success_message
 
 @require_POST
 def request_extension(request, pk):
-    letter = _letter(request, pk)
-    if letter.department_id != getattr(request.tenant, "pk", None) or not department_roles(request):
-        raise Http404("未找到该来信")
+    letter = _department_letter(request, pk)
     return _form_action(
         request, letter, ExtendForm, "request_form",
         lambda data: service.request_extension(letter, data["days"], data["reason"], request.user, request),
@@ -237,9 +240,7 @@ def request_extension(request, pk):
 
 @require_POST
 def deny_extension(request, pk):
-    letter = _letter(request, pk)
-    if not is_centre(request.user):
-        raise Http404("未找到该来信")
+    letter = _centre_letter(request, pk)
     return _form_action(
         request, letter, DenyForm, "deny_form",
         lambda data: service.deny_extension(letter, data["reason"], request.user, request), "已驳回延期申请",

@@ -77,8 +77,8 @@ def test_bad_form_is_refused_in_chinese_and_keeps_what_was_valid(editor_client, 
     today = timezone.localdate()
     html = editor_client.post(
         "/admin/homepage-requests/new/",
-        _form(item, start_date=(today - timedelta(days=3)).isoformat(), end_date=(today - timedelta(days=5)).isoformat(),
-              responsible_person=""),
+        _form(item, start_date=(today - timedelta(days=3)).isoformat(),
+              end_date=(today - timedelta(days=5)).isoformat(), responsible_person=""),
         **JYJ,
     ).content.decode()
     assert "展示开始日期不能早于今天" in html and "请填写责任人" in html

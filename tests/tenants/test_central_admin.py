@@ -51,7 +51,8 @@ def test_department_staff_cannot_manage_departments(client, db):
     client.force_login(User.objects.get(username="jyj_head"))
     assert client.get("/admin/departments/", HTTP_HOST="jyj.localhost").status_code == 403
     assert client.post(
-        "/admin/departments/new/", {"name": "x", "host_prefix": "xx", "kind": "bureau", "organization_code": "007218430"},
+        "/admin/departments/new/",
+        {"name": "x", "host_prefix": "xx", "kind": "bureau", "organization_code": "007218430"},
         HTTP_HOST="jyj.localhost",
     ).status_code == 403
 
