@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -53,12 +54,24 @@ def theme_settings(request):
     context = {
         "page_title": "统一主题", "form": form, "draft": draft, "live": live,
         "logo_url": services.theme_from(draft or live).logo_url if (draft or live) else "",
-        "preview_url": "/?theme_preview=1",
+        "preview_url": reverse("themes_admin:preview"),
         "schedules": ModeSchedule.objects.select_related("created_by")[:50],
         "active_modes": services.active_modes(),
         "mode_form": ModeScheduleForm(),
     }
     return TemplateResponse(request, "themes/admin/settings.html", context)
+
+
+@theme_admin_required
+def preview(request):
+    """Browse this site with the draft (only this administrator sees it) until the preview ends."""
+    request.session[services.PREVIEW_SESSION_KEY] = True
+    return redirect("/")
+
+
+def end_preview(request):
+    request.session.pop(services.PREVIEW_SESSION_KEY, None)
+    return redirect("themes_admin:settings")
 
 
 @require_POST

@@ -1,9 +1,9 @@
 """The one way to read and change the central theme and the scheduled modes.
 
-Every page reads the live theme and the mode schedule, so both are cached. The cache's key
-function puts the current schema in front of each key; the theme is the same for every site,
-so its keys are read and written in the public schema, and one deletion on save reaches every
-site. Each change writes the audit log.
+Every page reads the live theme and the mode schedule, so both are cached. The default cache
+puts the current schema in front of each key; the theme is the same for every site, so it uses
+the `shared` cache (same store, keys without a schema): one deletion on save reaches every site.
+Each change writes the audit log.
 """
 
 import hashlib
@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from portal.audit.log import record
 
 from .models import DEFAULT_MAIN_COLOUR, ModeSchedule, ThemeSettings, darker
@@ -80,17 +79,16 @@ def theme_from(row: ThemeSettings, is_preview: bool = False) -> Theme:
 
 
 def _cached(key, build):
-    with schema_context("public"):
-        value = cache.get(key)
-        if value is None:
-            value = build()
-            cache.set(key, value, CACHE_SECONDS)
+    cache = caches["shared"]
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
     return value
 
 
 def forget_theme_cache() -> None:
-    with schema_context("public"):
-        cache.delete_many([LIVE_THEME_KEY, SCHEDULE_KEY])
+    caches["shared"].delete_many([LIVE_THEME_KEY, SCHEDULE_KEY])
 
 
 def _forget_after_change() -> None:
@@ -121,9 +119,18 @@ def preview_theme() -> Theme | None:
     return theme_from(row, is_preview=True) if row else None
 
 
+PREVIEW_SESSION_KEY = "theme_preview"
+
+
+def wants_preview(request) -> bool:
+    session = getattr(request, "session", None)
+    return bool(request.GET.get("theme_preview") or (session is not None and session.get(PREVIEW_SESSION_KEY)))
+
+
 def theme_for(request) -> Theme:
-    """The live theme, or the draft when a theme administrator asked to preview it."""
-    if request is not None and request.GET.get("theme_preview") and can_edit_theme(getattr(request, "user", None)):
+    """The live theme, or the draft while a theme administrator previews it (`?theme_preview=1`
+    for one page, or the whole site after 预览草稿 in the admin, until 结束预览)."""
+    if request is not None and wants_preview(request) and can_edit_theme(getattr(request, "user", None)):
         draft = preview_theme()
         if draft is not None:
             return draft
