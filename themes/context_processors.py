@@ -81,5 +81,8 @@ def site_frame(request):
             identity["site_name"] if department.is_portal else f"{identity['site_name']} {department.name}"
         )
         context["site_domain"] = department.hostname
-        context["navigation"] = _navigation()
+        # The cached list is shared by every visitor; mark where this one is on a copy.
+        context["navigation"] = [
+            {**item, "current": request.path.startswith(item["url"])} for item in _navigation()
+        ]
     return context

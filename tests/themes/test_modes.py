@@ -189,3 +189,12 @@ def test_images_in_the_editor_need_alt_text(departments):
             block.clean(block.to_python({"image": image.pk, "alt_text": "", "decorative": False}))
         assert block.clean(block.to_python({"image": image.pk, "alt_text": "区政府大楼", "decorative": False}))
         image.file.delete(save=False)
+
+
+def test_navigation_shows_where_the_visitor_is(departments):
+    column = BeautifulSoup(Client().get("/news/", HTTP_HOST=host("wjj")).content.decode(), "html.parser")
+    marked = [(a.get_text(), a["aria-current"]) for a in column.select("nav.site-nav a[aria-current]")]
+    assert marked == [("部门动态", "page")]
+    article = BeautifulSoup(Client().get("/news/sample-1/", HTTP_HOST=host("wjj")).content.decode(), "html.parser")
+    marked = [(a.get_text(), a["aria-current"]) for a in article.select("nav.site-nav a[aria-current]")]
+    assert marked == [("部门动态", "true")]

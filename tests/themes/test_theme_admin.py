@@ -131,6 +131,13 @@ def test_draft_is_previewed_by_the_theme_admin_then_published_to_every_site(them
     assert soup.find("meta", attrs={"name": "SiteIDCode"})["content"] == "4416020099"
     assert "--main: #1d4f91" in preview.content.decode()
     assert "国庆期间办事大厅照常开放" in soup.select_one(".homepage-notice").get_text()
+    # Or browses the whole site with the draft until the preview ends.
+    start = theme_admin.get(ADMIN + "preview/", HTTP_HOST=host("jyj"))
+    assert start.status_code == 302 and start["Location"] == "/"
+    assert footer_code(theme_admin, "jyj", "/news/") == "4416020099"
+    assert footer_code(anonymous, "jyj", "/news/") == "4416020005"
+    theme_admin.get(ADMIN + "preview/end/", HTTP_HOST=host("jyj"))
+    assert footer_code(theme_admin, "jyj", "/news/") == "4416020005"
 
     assert theme_admin.post(ADMIN + "publish/", HTTP_HOST=host("www")).status_code == 302
     for prefix, url in [("www", "/"), ("jyj", "/"), ("wjj", "/news/"), ("jyj", "/sitemap/"), ("www", "/about-site/")]:
