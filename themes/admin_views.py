@@ -57,7 +57,6 @@ def theme_settings(request):
         "preview_url": reverse("themes_admin:preview"),
         "schedules": ModeSchedule.objects.select_related("created_by")[:50],
         "active_modes": services.active_modes(),
-        "mode_form": ModeScheduleForm(),
     }
     return TemplateResponse(request, "themes/admin/settings.html", context)
 

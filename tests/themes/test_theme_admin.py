@@ -1,11 +1,13 @@
 """Central theme administration: who may change the theme, what is refused, draft → preview →
 publish, and that one change reaches the portal and every department channel at once."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 from portal.accounts.models import User
 from portal.audit.events import event_label
 from portal.audit.models import AuditEvent
@@ -59,14 +61,21 @@ def footer_code(client, prefix, url="/", **params):
 
 @pytest.mark.parametrize("username,prefix", [("jyj_editor", "jyj"), ("jyj_head", "jyj"), ("wjj_editor", "wjj")])
 def test_department_accounts_get_403_on_the_theme_settings(departments, username, prefix):
+    from themes.services import schedule_mode
+
+    now = timezone.now()
+    scheduled = schedule_mode("grey", now - timedelta(hours=1), now + timedelta(hours=1), user=None)
     client = logged_in(username)
-    for url, method in [(ADMIN, "get"), (ADMIN, "post"), (ADMIN + "publish/", "post"), (ADMIN + "modes/new/", "post")]:
+    urls = [(ADMIN, "get"), (ADMIN, "post"), (ADMIN + "publish/", "post"), (ADMIN + "discard/", "post"),
+            (ADMIN + "preview/", "get"), (ADMIN + "modes/new/", "post"), (ADMIN + f"modes/{scheduled.pk}/end/", "post")]
+    for url, method in urls:
         response = getattr(client, method)(url, VALID if method == "post" else None, HTTP_HOST=host(prefix))
         assert response.status_code == 403, f"{username} {method} {url}"
         assert "只有主题管理员或系统管理员可以修改统一主题" in response.content.decode()
     from themes.models import ModeSchedule, ThemeSettings
 
-    assert not ThemeSettings.objects.exists() and not ModeSchedule.objects.exists()
+    assert not ThemeSettings.objects.exists() and list(ModeSchedule.objects.all()) == [scheduled]
+    assert ModeSchedule.objects.get(pk=scheduled.pk).is_active()  # not ended by the editor
     menu = client.get("/admin/", HTTP_HOST=host(prefix)).content.decode()
     assert "/admin/theme/" not in menu
 
