@@ -198,3 +198,28 @@ def test_navigation_shows_where_the_visitor_is(departments):
     article = BeautifulSoup(Client().get("/news/sample-1/", HTTP_HOST=host("wjj")).content.decode(), "html.parser")
     marked = [(a.get_text(), a["aria-current"]) for a in article.select("nav.site-nav a[aria-current]")]
     assert marked == [("部门动态", "true")]
+
+
+@pytest.mark.parametrize("prefix,url,data", [
+    ("www", "/mailbox/write/", {"subject": "", "content": ""}),
+    ("www", "/search/", None),
+])
+def test_form_errors_are_tied_to_their_fields(departments, prefix, url, data):
+    """A screen reader announces each error with its field: every field marked invalid names
+    an existing message through aria-describedby, and every visible field has a label."""
+    client = Client()
+    if data is None:
+        response = client.get(url, HTTP_HOST=host(prefix))
+    else:
+        response = client.post(url, data, HTTP_HOST=host(prefix))
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    form_fields = soup.select("main input:not([type=hidden]):not([type=submit]), main textarea, main select")
+    assert form_fields
+    for field in form_fields:
+        assert field.get("id") and soup.find("label", attrs={"for": field["id"]}), f"{field} 没有标签"
+    invalid = soup.select("main [aria-invalid=true]")
+    if data is not None:
+        assert invalid, "提交空表单后没有标出出错的字段"
+    for field in invalid:
+        messages = [soup.find(id=name) for name in field["aria-describedby"].split()]
+        assert all(message is not None and message.get_text(strip=True) for message in messages), field
