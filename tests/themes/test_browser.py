@@ -38,6 +38,14 @@ def open_page(browser, width, elderly=False, javascript=True):
     return context, context.new_page()
 
 
+def smallest_text(page) -> float:
+    """The smallest font size of any visible element that holds text of its own."""
+    return page.evaluate("""() => Math.min(...Array.from(document.querySelectorAll('body *'))
+        .filter(element => element.offsetParent !== null && !element.closest('.visually-hidden')
+                && Array.from(element.childNodes).some(node => node.nodeType === 3 && node.textContent.trim()))
+        .map(element => parseFloat(getComputedStyle(element).fontSize)))""")
+
+
 def switch_elderly_on(page, base):
     """Like a visitor: click the header link (a plain link, no script needed)."""
     page.goto(base + "/")
@@ -67,6 +75,8 @@ def test_no_serious_or_critical_accessibility_violations(live_server_url, browse
             assert page.locator("html").get_attribute("lang") == "zh-CN"
             assert ("mode-elderly" in (page.locator("html").get_attribute("class") or "")) == elderly
             page.screenshot(path=str(ARTIFACTS / f"{name}-{mode}-{width}.png"), full_page=True)
+            if elderly:
+                assert smallest_text(page) >= 18, f"{name} 在适老模式下最小字号只有 {smallest_text(page)}px"
             if device == "phone":
                 # Nothing wider than the phone: no sideways scrolling at 375 px, nor at 360 px.
                 for narrow in (375, 360):
@@ -215,3 +225,16 @@ def test_font_size_switch_changes_the_article_text(live_server_url, page):
     small = body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert small < medium < large
     assert page.get_by_role("button", name="小", exact=True).get_attribute("aria-pressed") == "true"
+
+
+def test_grey_and_elderly_classes_change_the_whole_page(live_server_url, page):
+    """The server puts `mode-grey` / `mode-elderly` on <html> (tests/themes/test_modes.py); here
+    the stylesheet turns that into a grey page and larger text in a real browser."""
+    page.goto(live_server_url.format(prefix="wjj") + "/")
+    assert page.evaluate("getComputedStyle(document.documentElement).filter") == "none"
+    page.evaluate("document.documentElement.classList.add('mode-grey')")
+    assert page.evaluate("getComputedStyle(document.documentElement).filter") == "grayscale(1)"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "department-home-grey-1280.png"), full_page=True)
+    page.evaluate("document.documentElement.classList.add('mode-elderly')")
+    assert smallest_text(page) >= 18, f"适老模式下最小字号为 {smallest_text(page)}px"
