@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPTS = ["provisioning.py", "search_indexing.py", "search_latency.py", "crawl.py"]
+SCRIPTS = [
+    "provisioning.py", "search_indexing.py", "search_latency.py", "theme_frame.py", "disclosure_catalogue.py",
+    "crawl.py",
+]
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent

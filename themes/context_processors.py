@@ -1,6 +1,5 @@
 """Everything the page frame needs: the district's identity, this site and its navigation."""
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import post_page_move
@@ -44,21 +43,46 @@ def _navigation():
     return nav
 
 
+ELDERLY_COOKIE = "theme_elderly"
+PLAIN_COOKIE = "theme_plain"
+
+
+def visitor_modes(request) -> dict:
+    """Grey and elderly modes come from the central schedule; a visitor may turn the elderly mode
+    on or off for themselves (a cookie) and ask for the plain version (`?plain=1` or a cookie)."""
+    from .services import active_modes
+
+    central = active_modes()
+    elderly_choice = request.COOKIES.get(ELDERLY_COOKIE)
+    elderly = elderly_choice == "1" or (elderly_choice != "0" and "elderly" in central)
+    plain = request.GET.get("plain") == "1" or request.COOKIES.get(PLAIN_COOKIE) == "1"
+    return {"grey": "grey" in central, "elderly": elderly, "plain": plain, "elderly_central": "elderly" in central}
+
+
 def site_frame(request):
     from tenants.models import Department
 
+    from .services import theme_for
+
     department = getattr(request, "tenant", None)
-    identity = dict(settings.SITE_IDENTITY)
+    theme = theme_for(request)
+    identity = theme.as_identity()
     portal_url = cache.get("theme:portal_url")
     if portal_url is None:
         portal = Department.objects.filter(kind="portal").only("host_prefix").first()
         portal_url = portal.base_url + "/" if portal else "/"
         cache.set("theme:portal_url", portal_url, NAV_CACHE_SECONDS)
-    context = {"identity": identity, "department": department, "portal_url": portal_url}
+    context = {
+        "identity": identity, "theme": theme, "theme_modes": visitor_modes(request),
+        "department": department, "portal_url": portal_url,
+    }
     if department is not None and department.is_site:
         context["site_name"] = (
             identity["site_name"] if department.is_portal else f"{identity['site_name']} {department.name}"
         )
         context["site_domain"] = department.hostname
-        context["navigation"] = _navigation()
+        # The cached list is shared by every visitor; mark where this one is on a copy.
+        context["navigation"] = [
+            {**item, "current": request.path.startswith(item["url"])} for item in _navigation()
+        ]
     return context

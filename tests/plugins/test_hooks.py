@@ -146,7 +146,8 @@ def test_provision_department(sample):
 def test_demo_content(sample, departments):
     with tenant_context(departments["jyj"]):
         hooks_for(departments["jyj"]).demo_content(department=departments["jyj"], rng=random.Random(7))
-    assert sample.calls[-1] == ("demo_content", "jyj", random.Random(7).random())
+    # Other plugins' demo content records audit events after this call, so it need not be the last.
+    assert ("demo_content", "jyj", random.Random(7).random()) in sample.calls
 
 
 def test_audit_event(sample, departments, client):

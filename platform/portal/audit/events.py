@@ -33,6 +33,12 @@ EVENT_LABELS = {
     "scan_term_change": "修改检查词库",
     "homepage_application": "申请首页推荐",
     "homepage_application_decision": "首页推荐审核",
+    # The unified theme (themes)
+    "theme_draft_save": "保存主题草稿",
+    "theme_draft_discard": "放弃主题草稿",
+    "theme_publish": "发布统一主题",
+    "theme_mode_schedule": "安排全站模式",
+    "theme_mode_end": "结束全站模式",
     # The audit log itself
     "audit_export": "导出审计日志",
     "audit_prune": "清理过期审计日志",

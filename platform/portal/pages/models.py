@@ -85,6 +85,21 @@ class ColumnPage(Page):
     class Meta:
         verbose_name = "栏目"
 
+    @classmethod
+    def allowed_subpage_models(cls):
+        """Columns and articles, plus the plugin page types (of this department's enabled
+        plugins) that name ColumnPage as their parent, e.g. the disclosure catalogue's entries."""
+        from portal.plugins import hooks_for
+        from tenants.middleware import current_department
+
+        models = list(super().allowed_subpage_models())
+        for plugin_models in hooks_for(current_department()).page_models():
+            models.extend(
+                model for model in plugin_models or []
+                if model not in models and cls in model.clean_parent_page_models()
+            )
+        return models
+
     @property
     def update_rule_days(self) -> int | None:
         return UPDATE_RULE_DAYS.get(self.column_type)

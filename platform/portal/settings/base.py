@@ -202,6 +202,11 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
+# What is the same for every site (the central theme and its mode schedule): the same store,
+# keys without a schema, so one deletion on save reaches every site.
+CACHES["shared"] = {
+    "BACKEND": CACHES["default"]["BACKEND"], "LOCATION": CACHES["default"]["LOCATION"], "KEY_PREFIX": "shared",
+}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
