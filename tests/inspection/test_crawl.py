@@ -28,6 +28,11 @@ def findings_of(department):
 
 
 def test_clean_site_has_no_findings(planted, offline_footer_links):
+    from plugins.disclosure.models import AnnualReport
+
+    # A clean department also published last year's 信息公开年报 (the disclosure plugin's check).
+    AnnualReport.objects.create(department=planted["clean"], year=timezone.localdate().year - 1,
+                                status=AnnualReport.Status.PUBLISHED, published_at=timezone.now())
     run = run_for(planted["clean"], planted["clean_url"] + "/")
     assert run.status == InspectionRun.Status.DONE
     assert run.pages_done >= 10  # homepage, 8 columns and their articles

@@ -106,9 +106,10 @@ def test_figures_of_the_year(year):
     assert education.mailbox["unanswered_3_months"] == 1 and education.on_time_rate == 50.0
     assert education.mailbox["avg_working_days"] is not None
     assert health.mailbox["received"] == 0 and health.on_time_rate is None
-    # The disclosure plugin's request figures are absent here: a zero section, not an error.
+    # No 依申请公开 request in the fixture year: the disclosure plugin's section is all zeros.
+    assert education.disclosure_enabled
     assert education.disclosure == {"received": 0, "answered": 0, "answered_on_time": 0, "overdue": 0,
-                                    "avg_working_days": 0}
+                                    "avg_working_days": None}
 
     assert education.findings_total == 2 and education.findings_fixed == 2 and education.avg_fix_days == 3.0
     assert education.findings_by_item == {"classified_mark": 1, "broken_link": 1}
@@ -132,8 +133,10 @@ def test_disabled_plugin_gives_an_empty_section(year):
 
     jyj, _ = year
     set_enabled(jyj, "mailbox", False)
+    set_enabled(jyj, "disclosure", False)
     row = rows_by_prefix(build_report(date(2025, 1, 1), date(2025, 12, 31)))["jyj"]
     assert not row.mailbox_enabled and row.mailbox["received"] == 0 and row.on_time_rate is None
+    assert not row.disclosure_enabled and row.disclosure["received"] == 0
 
 
 def test_account_leak_is_listed(departments):
@@ -178,8 +181,8 @@ def test_report_screen_and_exports(year):
     assert mailbox["区教育局"][2:7] == (3, 2, 1, 2, 1)
     columns = {(row[0], row[1]): row for row in workbook["栏目发布"].iter_rows(values_only=True)}
     assert columns[("区教育局", "部门动态")][1 + 1] == 4 and columns[("区教育局", "部门动态")][-1] == 34
-    assert [row[0] for row in workbook["依申请公开"].iter_rows(min_row=2, values_only=True)]
-    assert all(row[1] == "未启用" for row in workbook["依申请公开"].iter_rows(min_row=2, values_only=True))
+    requests = {row[0]: row for row in workbook["依申请公开"].iter_rows(min_row=2, values_only=True)}
+    assert requests["区教育局"][1:4] == ("启用", 0, 0)
 
     response = centre.get(f"{ADMIN}report.pdf", YEAR, HTTP_HOST="www.localhost")
     assert response["Content-Type"] == "application/pdf"
