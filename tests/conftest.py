@@ -48,7 +48,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_public_tenant()
         ensure_template()
-        portal = create_department(name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000")
+        portal = create_department(
+            name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000"
+        )
         education = create_department(name="区教育局", host_prefix="jyj", organization_code="007218384")
         health = create_department(name="区卫生健康局", host_prefix="wjj", organization_code="007218392")
         admin = _make_user("center_admin", "区信息中心管理员")
