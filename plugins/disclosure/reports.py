@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from portal.audit.log import record
+from portal.plugins import documents_changed
 
 from .models import AnnualReport, ApplicantType, Application, CatalogueItem, Decision, Genre
 from .topics import TOPIC_TREE
@@ -175,7 +176,9 @@ def publish_report(report, *, user, request=None) -> None:
     report.published_by = user
     report.save(update_fields=["status", "published_at", "published_by"])
     _audit("disclosure_report_publish", report, user, request)
-    transaction.on_commit(lambda: sync_search(report))
+    site = report_site(report)
+    if site is not None:
+        documents_changed(site)  # a published report joins the site-wide search
 
 
 def report_site(report):
@@ -185,18 +188,6 @@ def report_site(report):
     from tenants.models import Department
 
     return Department.objects.filter(kind="portal", status="active").first()
-
-
-def sync_search(report) -> None:
-    """A published report joins the site-wide search (through the `search_documents` hook)."""
-    from django_tenants.utils import tenant_context
-
-    from search.outbox import sync_plugin_documents
-
-    site = report_site(report)
-    if site is not None and site.is_site:
-        with tenant_context(site):
-            sync_plugin_documents(site)
 
 
 def published_report_documents(department) -> list[dict]:
