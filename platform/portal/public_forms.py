@@ -35,6 +35,7 @@ class PublicFormGuard:
 
     def __init__(self, request, scope: str, limit: int = 5, window: timedelta = timedelta(hours=1)):
         self.request, self.scope, self.limit, self.window = request, scope, limit, window
+        self.contacts: tuple = ()
 
     # -- one-time submit token ------------------------------------------------------------------
     @property
@@ -86,13 +87,34 @@ class PublicFormGuard:
         recent = FormSubmission.objects.filter(scope=self.scope, created_at__gte=since)
         return any(recent.filter(key=key).count() >= self.limit for key in self._keys(contacts))
 
-    def record(self, contacts=()) -> None:
+    def record(self, contacts=None) -> None:
+        """Count a saved submission (by default with the contacts `refusal` screened)."""
         from .models import FormSubmission
 
-        keys = self._keys(contacts)
+        keys = self._keys(self.contacts if contacts is None else contacts)
         FormSubmission.objects.filter(scope=self.scope, key__in=keys,
                                       created_at__lt=timezone.now() - self.window).delete()
         FormSubmission.objects.bulk_create([FormSubmission(scope=self.scope, key=key) for key in keys])
+
+    def refusal(self, form, token: str, contact_fields=()) -> tuple[int, str] | None:
+        """Screen a posted form in order: a token this visitor was given, valid data, the
+        captcha, the rate limit (per IP and per value of the `contact_fields`: phone, e-mail …).
+        On a refusal the error is added to `form` and the answer is (HTTP status, token for the
+        form shown again); None means the submission may be saved, then `record()` it."""
+        if not self.token_issued(token):
+            form.add_error(None, "表单已过期，请检查内容后重新提交")
+            return 400, self.issue_token()
+        captcha_ok = self.check_captcha(self.request.POST.get("captcha", ""))
+        if not form.is_valid():
+            return 400, token
+        if not captcha_ok:
+            form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
+            return 400, token
+        self.contacts = tuple(form.cleaned_data.get(field) for field in contact_fields)
+        if self.over_limit(self.contacts):
+            form.add_error(None, self.limit_message)
+            return 429, token
+        return None
 
     @property
     def limit_message(self) -> str:

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
-from portal.accounts.models import DepartmentRole
+from portal.accounts.roles import roles_on_this_site
 
 from . import applications
 from .applications import ApplicationError, today_in_shanghai
@@ -26,13 +26,6 @@ def is_centre(user) -> bool:
     return is_central_admin(user)
 
 
-def department_roles(request) -> set[str]:
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or not request.user.is_authenticated or not getattr(tenant, "is_site", False):
-        return set()
-    return set(DepartmentRole.objects.filter(user=request.user, department=tenant).values_list("role", flat=True))
-
-
 def _forbidden(request):
     return TemplateResponse(
         request, "accounts/forbidden.html",
@@ -42,7 +35,7 @@ def _forbidden(request):
 
 def visible_applications(request):
     """The centre sees all; a department, on its own site, its own; anyone else: None."""
-    if department_roles(request):
+    if roles_on_this_site(request):
         return Application.objects.filter(department=request.tenant)
     if is_centre(request.user):
         return Application.objects.all()
@@ -64,7 +57,7 @@ def _application(request, pk) -> Application:
 def _handler(request, pk, role=None) -> Application:
     """The application, if this person may act on it: a role in its department, on its site."""
     application = _application(request, pk)
-    roles = department_roles(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
+    roles = roles_on_this_site(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
     if not roles or (role and role not in roles):
         raise Http404("未找到该申请")
     return application
@@ -83,7 +76,7 @@ def index(request):
         listed = visible.filter(status=status)
     return TemplateResponse(request, "disclosure/admin/index.html", {
         "page_title": "依申请公开", "applications": listed.select_related("department")[:200],
-        "statuses": Application.Status.choices, "status": status, "centre": not department_roles(request),
+        "statuses": Application.Status.choices, "status": status, "centre": not roles_on_this_site(request),
         "overdue_count": overdue(visible, today).count(), "today": today,
         "missing_years": sorted(set(visible.filter(calendar_missing_year__isnull=False)
                                     .values_list("calendar_missing_year", flat=True))),
@@ -92,7 +85,7 @@ def index(request):
 
 def detail(request, pk, **forms):
     application = _application(request, pk)
-    roles = department_roles(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
+    roles = roles_on_this_site(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
     return TemplateResponse(request, "disclosure/admin/detail.html", {
         "page_title": f"依申请公开：{application.name}", "application": application,
         "can_handle": bool(roles) and application.is_open, "is_head": "head" in roles,
@@ -157,7 +150,7 @@ def decide(request, pk):
 
 def _report_scope(request):
     """(department whose reports this person writes — None for the district —, may write)."""
-    if department_roles(request):
+    if roles_on_this_site(request):
         return request.tenant, True
     if is_centre(request.user):
         return None, True

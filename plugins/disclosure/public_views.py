@@ -90,20 +90,11 @@ def apply(request):
         if existing is not None:  # a second click on the same form
             return _applied(request, existing)
     form = ApplicationForm(request.POST, departments=departments)
-    if not guard.token_issued(token):
-        form.add_error(None, "表单已过期，请检查内容后重新提交")
-        return _render_application_form(request, guard, form, guard.issue_token(), status=400)
-    captcha_ok = guard.check_captcha(request.POST.get("captcha", ""))
-    if not form.is_valid():
-        return _render_application_form(request, guard, form, token, status=400)
-    if not captcha_ok:
-        form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
-        return _render_application_form(request, guard, form, token, status=400)
+    refused = guard.refusal(form, token, contact_fields=("phone", "email", "id_number"))
+    if refused:
+        status, token = refused
+        return _render_application_form(request, guard, form, token, status=status)
     data = dict(form.cleaned_data)
-    contacts = (data["phone"], data["email"], data["id_number"])
-    if guard.over_limit(contacts):
-        form.add_error(None, guard.limit_message)
-        return _render_application_form(request, guard, form, token, status=429)
     department = data.pop("department")
     data.pop("captcha")
     try:
@@ -112,7 +103,7 @@ def apply(request):
     except IntegrityError:
         application = Application.objects.get(submit_token=token)
     else:
-        guard.record(contacts)
+        guard.record()
     return _applied(request, application)
 
 

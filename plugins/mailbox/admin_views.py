@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
-from portal.accounts.models import DepartmentRole
+from portal.accounts.roles import roles_on_this_site
 
 from . import service
 from .models import Letter
@@ -25,13 +25,6 @@ def is_centre(user) -> bool:
     )
 
 
-def department_roles(request) -> set[str]:
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or not request.user.is_authenticated or not getattr(tenant, "is_site", False):
-        return set()
-    return set(DepartmentRole.objects.filter(user=request.user, department=tenant).values_list("role", flat=True))
-
-
 def _forbidden(request):
     return TemplateResponse(
         request, "accounts/forbidden.html",
@@ -42,7 +35,7 @@ def _forbidden(request):
 def _visible_letters(request):
     if is_centre(request.user):
         return Letter.objects.all()
-    if department_roles(request):
+    if roles_on_this_site(request):
         return Letter.objects.filter(department=request.tenant).exclude(status=Letter.Status.RECEIVED)
     return None
 
@@ -65,7 +58,7 @@ def _centre_letter(request, pk):
 def _department_letter(request, pk, role=None):
     """A letter its department acts on, on the department's own site (and, if given, only in `role`)."""
     letter = _letter(request, pk)
-    roles = department_roles(request)
+    roles = roles_on_this_site(request)
     if letter.department_id != getattr(request.tenant, "pk", None) or not roles or (role and role not in roles):
         raise Http404("未找到该来信")
     return letter
@@ -129,7 +122,7 @@ def detail(request, pk, forward_form=None, close_form=None, reply_form=None, ext
            request_form=None, deny_form=None):
     letter = _letter(request, pk)
     centre = is_centre(request.user)
-    roles = department_roles(request) if letter.department_id == getattr(request.tenant, "pk", None) else set()
+    roles = roles_on_this_site(request) if letter.department_id == getattr(request.tenant, "pk", None) else set()
     draft = letter.replies.filter(approved_at__isnull=True).first()
     return TemplateResponse(request, "mailbox/admin/detail.html", {
         "page_title": f"来信：{letter.subject}", "letter": letter, "centre": centre,

@@ -63,20 +63,11 @@ def write(request):
         if existing is not None:
             return _done(request, existing)
     form = LetterForm(request.POST)
-    if not guard.token_issued(token):
-        form.add_error(None, "表单已过期，请检查内容后重新提交")
-        return _render_form(request, guard, form, guard.issue_token(), status=400)
-    captcha_ok = guard.check_captcha(request.POST.get("captcha", ""))
-    if not form.is_valid():
-        return _render_form(request, guard, form, token, status=400)
-    if not captcha_ok:
-        form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
-        return _render_form(request, guard, form, token, status=400)
+    refused = guard.refusal(form, token, contact_fields=("phone", "email"))
+    if refused:
+        status, token = refused
+        return _render_form(request, guard, form, token, status=status)
     data = form.cleaned_data
-    contacts = (data["phone"], data["email"])
-    if guard.over_limit(contacts):
-        form.add_error(None, guard.limit_message)
-        return _render_form(request, guard, form, token, status=429)
     try:
         with transaction.atomic():
             letter = service.submit(
@@ -87,7 +78,7 @@ def write(request):
     except IntegrityError:
         letter = Letter.objects.get(submit_token=token)
     else:
-        guard.record(contacts)
+        guard.record()
     return _done(request, letter)
 
 

@@ -90,3 +90,12 @@ def can_enter_admin(user: User, department) -> bool:
     if user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists():
         return True
     return DepartmentRole.objects.filter(user=user, department=department).exists()
+
+
+def roles_on_this_site(request) -> set[str]:
+    """The department roles (`editor`, `head`) the person holds on the site the request is for;
+    empty on the public schema, for visitors and for people of other departments."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or not request.user.is_authenticated or not getattr(tenant, "is_site", False):
+        return set()
+    return set(DepartmentRole.objects.filter(user=request.user, department=tenant).values_list("role", flat=True))
