@@ -62,4 +62,5 @@ class Command(BaseCommand):
             f"演示数据导入完成：{len(result.created)} 个单位、{result.articles} 条信息、"
             f"{result.attachments} 个附件、{result.users} 个账号，用时 {result.seconds:.1f} 秒。"
         ))
-        self.stdout.write(f"演示账号（admin、<前缀>_editor、<前缀>_head、liwei）的密码均为 {DEMO_PASSWORD}")
+        accounts = "admin、security、auditor、theme、<前缀>_editor、<前缀>_head、liwei"
+        self.stdout.write(f"演示账号（{accounts}）的密码均为 {DEMO_PASSWORD}")
