@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.roles import roles_on_this_site
 
 from . import service
-from .models import Letter
+from .models import Letter, letter_departments
 from .notifications import overdue_letters
 
 
@@ -70,12 +70,8 @@ class ForwardForm(forms.Form):
     reason = forms.CharField(label="说明（改派时必填）", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
-        from tenants.models import Department
-
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"], status="active"
-        ).order_by("sort_order", "id")
+        self.fields["department"].queryset = letter_departments().filter(status="active")
 
 
 class CloseForm(forms.Form):

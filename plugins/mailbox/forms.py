@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Letter
+from .models import Letter, letter_departments
 
 
 class LetterForm(forms.Form):
@@ -41,8 +41,5 @@ class StatisticsForm(forms.Form):
                                         error_messages={"invalid_choice": "请选择列表中的单位"})
 
     def __init__(self, *args, **kwargs):
-        from tenants.models import Department
-
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
+        self.fields["department"].queryset = letter_departments()

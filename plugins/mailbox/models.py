@@ -67,11 +67,9 @@ class Letter(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        """Forwarded and not answered by the end of its due date (Asia/Shanghai)."""
-        from zoneinfo import ZoneInfo
-
-        today = timezone.localtime(timezone.now(), ZoneInfo("Asia/Shanghai")).date()
-        return self.status == self.Status.FORWARDED and self.due_date is not None and self.due_date < today
+        """Forwarded and not answered by the end of its due date (the site's time zone, Beijing)."""
+        return (self.status == self.Status.FORWARDED and self.due_date is not None
+                and self.due_date < timezone.localdate())
 
     @property
     def is_open(self) -> bool:
@@ -92,7 +90,16 @@ class Letter(models.Model):
         return self.public_text(self.content)
 
     def published_reply(self):
-        return self.replies.filter(approved_at__isnull=False).order_by("-approved_at").first()
+        """The latest approved reply; reads prefetched replies when the caller prefetched them."""
+        approved = [reply for reply in self.replies.all() if reply.approved_at is not None]
+        return max(approved, key=lambda reply: reply.approved_at, default=None)
+
+
+def letter_departments():
+    """The units a letter can be forwarded to and counted for: the portal's office, bureaus, towns."""
+    from tenants.models import Department
+
+    return Department.objects.filter(kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
 
 
 class LetterEvent(models.Model):

@@ -117,8 +117,6 @@ def published_letter(request, pk):
 @portal_only
 def statistics(request):
     """Public statistics per department and month: received, replied, on time, average time."""
-    from tenants.models import Department
-
     today = timezone.localdate()
     form = StatisticsForm(request.GET or None, initial={"year": today.year})
     year, month, department = today.year, None, None
@@ -130,5 +128,4 @@ def statistics(request):
     return TemplateResponse(request, "mailbox/statistics.html", {
         "form": form, "year": year, "month": month, "department": department,
         "by_department": by_department, "by_month": by_month,
-        "departments": Department.objects.filter(kind__in=["portal", "bureau", "town"]),
     }, status=400 if form.is_bound and not form.is_valid() else 200)

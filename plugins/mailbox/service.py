@@ -1,7 +1,5 @@
 """What can happen to a letter; each step writes a LetterEvent and the audit log."""
 
-from zoneinfo import ZoneInfo
-
 from django.db import transaction
 from django.utils import timezone
 from portal.audit.log import record
@@ -11,7 +9,6 @@ from portal.workcalendar.service import CalendarMissing, add_working_days, expla
 from .models import Letter, LetterEvent, Reply
 
 REPLY_WORKING_DAYS = 5
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class MailboxError(Exception):
@@ -19,7 +16,7 @@ class MailboxError(Exception):
 
 
 def received_date(letter):
-    return timezone.localtime(letter.received_at, SHANGHAI).date()
+    return timezone.localdate(letter.received_at)
 
 
 def set_due_date(letter) -> None:

@@ -1,8 +1,9 @@
 """Figures about letters, the same for the public statistics page and the performance report:
 received, replied, replied on time, overdue, unanswered for 3 months, average working days."""
 
+from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -81,7 +82,7 @@ def figures_for(department, start: date, end: date) -> Figures:
 def year_table(year: int, month: int | None = None, department_id: int | None = None):
     """(rows by department for the year or month, rows by month for one department or all)."""
     start = date(year, month or 1, 1)
-    end = (date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)) - timedelta(days=1)
+    end = date(year, month or 12, monthrange(year, month or 12)[1])
     today = timezone.localdate()
     by_department: dict = {}
     by_month = {number: Figures() for number in range(1, 13)}
