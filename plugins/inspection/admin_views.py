@@ -12,7 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
-from portal.accounts.models import DepartmentRole
+from portal.accounts.roles import roles_on_this_site
 from portal.hookspecs import INSPECTION_ITEMS
 
 from . import charts, service
@@ -27,12 +27,7 @@ def is_centre(user) -> bool:
 
 def own_department(request):
     """The site's department when the user holds a role in it, else None."""
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or not getattr(tenant, "is_site", False) or not request.user.is_authenticated:
-        return None
-    if DepartmentRole.objects.filter(user=request.user, department=tenant).exists():
-        return tenant
-    return None
+    return request.tenant if roles_on_this_site(request) else None
 
 
 def visible_findings(request):
