@@ -50,20 +50,33 @@ def column_checks(department) -> list[dict]:
     Only items published up to now count as updates: an item without a real publish date, or
     with one in the future, does not make a column current.
     """
-    from django.db.models import Max, Q
     from portal.pages.columns import UPDATE_RULE_DAYS
     from portal.pages.models import ArticlePage, ColumnPage, HomePage
+    from wagtail.models import Page
 
     now = timezone.now()
     findings = []
     home = HomePage.objects.filter(depth=2).first()
     if home is None:
         return findings
-    columns = ColumnPage.objects.descendant_of(home).live().order_by("path")
+    columns = list(ColumnPage.objects.descendant_of(home).live().order_by("path"))
+    # Two queries for the whole site rather than two per column: a page's parent is its
+    # materialised path without the last step.
+    parent_paths = {
+        path[:-ColumnPage.steplen]
+        for path in Page.objects.descendant_of(home).live().filter(depth__gt=home.depth + 1)
+        .values_list("path", flat=True)
+    }
+    latest_by_parent = {}
+    for path, published in (
+        ArticlePage.objects.descendant_of(home).live().filter(publish_time__lte=now).values_list("path", "publish_time")
+    ):
+        parent = path[:-ColumnPage.steplen]
+        if parent not in latest_by_parent or published > latest_by_parent[parent]:
+            latest_by_parent[parent] = published
     for column in columns:
-        children = ArticlePage.objects.child_of(column).live()
-        latest = children.filter(publish_time__lte=now).aggregate(latest=Max("publish_time"))["latest"]
-        has_content = column.get_children().live().exists()
+        latest = latest_by_parent.get(column.path)
+        has_content = column.path in parent_paths
         url = department.base_url + column.url_path[len(home.url_path) - 1:]
         common = {"key": f"column:{column.pk}", "url": url, "edit_url": admin_page_url(department, column.pk, False)}
         rule = UPDATE_RULE_DAYS.get(column.column_type)
@@ -84,10 +97,7 @@ def column_checks(department) -> list[dict]:
                     "latest": timezone.localtime(latest, BEIJING).strftime("%Y-%m-%d %H:%M") if latest else None,
                 },
             })
-    latest_item = (
-        ArticlePage.objects.descendant_of(home).live().filter(Q(publish_time__lte=now))
-        .aggregate(latest=Max("publish_time"))["latest"]
-    )
+    latest_item = max(latest_by_parent.values(), default=None)
     if latest_item is None or now - latest_item > timedelta(days=HOMEPAGE_DAYS):
         days = (now - latest_item).days if latest_item else None
         since = f"已 {days} 天" if days is not None else "从未"
