@@ -173,7 +173,6 @@ def _push_now():
 
 
 def push_after_commit() -> None:
-    pending = getattr(connection, "run_on_commit", None) or []
-    if any(callback is _push_now for _, callback, *_ in pending):
-        return
-    transaction.on_commit(_push_now)
+    from portal.transactions import on_commit_once
+
+    on_commit_once(_push_now)

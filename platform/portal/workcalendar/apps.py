@@ -4,12 +4,9 @@ from django.apps import AppConfig
 def _calendar_changed(sender, **kwargs):
     """A year or a day was entered, corrected or removed: plugins recompute their deadlines once
     the change is committed (once per transaction, however many days changed)."""
-    from django.db import connection, transaction
+    from portal.transactions import on_commit_once
 
-    pending = getattr(connection, "run_on_commit", None) or []
-    if any(callback is _notify_plugins for _, callback, *_ in pending):
-        return
-    transaction.on_commit(_notify_plugins)
+    on_commit_once(_notify_plugins)
 
 
 def _notify_plugins():
