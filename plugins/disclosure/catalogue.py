@@ -2,14 +2,16 @@
 
 Wagtail's publish, unpublish, move and delete signals fire inside the publishing transaction,
 so an entry is never live without its catalogue row or the other way round. Private entries
-(view restrictions) stay out of the catalogue. Reading the catalogue (`catalogue_items`) is one
-query on the public schema, whichever departments it spans.
+(view restrictions) stay out of the catalogue; making a page private (or public again) fires no
+publish signal, so view restrictions are followed here too, as `portal.projection` does.
+Reading the catalogue (`catalogue_items`) is one query on the public schema, whichever departments it spans.
 """
 
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import CatalogueItem, Genre, Validity
@@ -102,6 +104,15 @@ def on_deleted(sender, instance, **kwargs):
 
     if isinstance(instance, CatalogueEntryPage):
         remove_entry(instance.pk)
+
+
+@receiver(post_save, sender=PageViewRestriction, dispatch_uid="disclosure.restriction_saved")
+@receiver(post_delete, sender=PageViewRestriction, dispatch_uid="disclosure.restriction_deleted")
+def on_view_restriction_changed(sender, instance, **kwargs):
+    """A page (and everything below it) was made private or public again."""
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        reproject_below(page)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -49,6 +49,22 @@ def test_publishing_gives_an_index_number_and_republishing_keeps_it(db, departme
     assert int(first.index_number[-5:]) == first_sequence
 
 
+def test_an_entry_made_private_leaves_the_central_catalogue_and_returns_when_public(db, departments, client):
+    from wagtail.models import PageViewRestriction
+
+    jyj = departments["jyj"]
+    entry = make_entry(jyj, "源城区教育局内部工作安排（仅限内部）")
+    assert CatalogueItem.objects.filter(department=jyj, page_id=entry.pk).exists()
+    with tenant_context(jyj):
+        restriction = PageViewRestriction.objects.create(page=entry, restriction_type="password", password="secret")
+    assert not CatalogueItem.objects.filter(department=jyj, page_id=entry.pk).exists()
+    assert "源城区教育局内部工作安排" not in client.get("/catalogue/", HTTP_HOST=WWW).content.decode()
+    with tenant_context(jyj):
+        restriction.delete()
+    assert CatalogueItem.objects.filter(department=jyj, page_id=entry.pk).exists()
+    assert "源城区教育局内部工作安排" in client.get("/catalogue/", HTTP_HOST=WWW).content.decode()
+
+
 def test_drafts_have_no_number_and_are_not_listed(db, departments, client):
     draft = make_entry(departments["jyj"], "尚未审核的草稿条目", publish=False)
     assert draft.index_number == ""
