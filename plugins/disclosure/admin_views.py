@@ -5,8 +5,6 @@ department's (read-only). For anyone else an application does not exist (404). E
 deadline needs the department's 负责人 (《政府信息公开条例》 第三十三条: with the head's consent).
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.roles import roles_on_this_site
 
 from . import applications
-from .applications import ApplicationError, today_in_shanghai
+from .applications import ApplicationError, overdue, today_in_shanghai
 from .forms import CompletionReceivedForm, CompletionRequestForm, DecisionForm, ExtendForm
 from .models import Application
 
@@ -40,11 +38,6 @@ def visible_applications(request):
     if is_centre(request.user):
         return Application.objects.all()
     return None
-
-
-def overdue(applications_queryset, today: date):
-    """Open applications past their due date (an application waiting for 补正 is paused)."""
-    return applications_queryset.filter(status=Application.Status.RECEIVED, due_date__lt=today)
 
 
 def _application(request, pk) -> Application:

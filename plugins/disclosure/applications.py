@@ -33,6 +33,11 @@ def today_in_shanghai() -> date:
     return timezone.localtime(timezone.now(), SHANGHAI).date()
 
 
+def overdue(applications, today: date):
+    """Open applications past their due date (an application waiting for 补正 is paused, not late)."""
+    return applications.filter(status=Application.Status.RECEIVED, due_date__lt=today)
+
+
 def working_days_allowed(application) -> int:
     return REPLY_WORKING_DAYS + application.extension_days + application.paused_working_days
 

@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from .applications import today_in_shanghai
+from .applications import overdue, today_in_shanghai
 from .models import AnnualReport, Application
 
 
 def overdue_applications(department, today: date | None = None) -> list[dict]:
     """Applications past their reply deadline (a request waiting for 补正 is paused, not late)."""
     today = today or today_in_shanghai()
-    late = Application.objects.filter(department=department, status=Application.Status.RECEIVED,
-                                      due_date__lt=today)
+    late = overdue(Application.objects.filter(department=department), today)
     return [{
         "item": "disclosure", "key": f"application:{application.pk}", "severity": "serious",
         "title": f"依申请公开申请逾期未答复（已超期 {(today - application.due_date).days} 天）",

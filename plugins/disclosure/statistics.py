@@ -4,7 +4,7 @@ from datetime import date
 
 from portal.workcalendar.service import CalendarMissing, working_days_between
 
-from .applications import today_in_shanghai
+from .applications import overdue, today_in_shanghai
 from .models import Application
 
 
@@ -21,8 +21,7 @@ def request_figures(department, start: date, end: date, today: date | None = Non
     on_time = sum(1 for _, answered_on, due, _paused in answered if due is not None and answered_on <= due)
     late = sum(1 for _, answered_on, due, _paused in answered if due is not None and answered_on > due)
     cutoff = min(end, today)
-    still_open = applications.filter(received_on__lte=end, status=Application.Status.RECEIVED,
-                                     due_date__lt=cutoff).count()
+    still_open = overdue(applications.filter(received_on__lte=end), cutoff).count()
     durations = []
     for received_on, answered_on, _due, paused in answered:
         try:
