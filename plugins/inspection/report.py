@@ -156,6 +156,7 @@ def column_breaks(times: list[datetime], before: datetime | None, start: date, e
 
 
 def build_report(start: date | None = None, end: date | None = None, departments=None) -> Report:
+    from django.db.models import Max
     from portal.accounts.models import DepartmentRole
     from portal.audit.models import AuditEvent
     from portal.governance.models import UnreviewedPublication
@@ -184,10 +185,16 @@ def build_report(start: date | None = None, end: date | None = None, departments
             counts[month_index[(local.year, local.month)]] += 1
             row.items_total += 1
             by_column.setdefault((title, column_type), []).append(moment)
-        ruled = items.filter(column_type__in=list(UPDATE_RULE_DAYS)).values_list("column_title", "column_type")
-        for title, column_type in sorted(set(ruled)):
-            before = items.filter(column_title=title, column_type=column_type, publish_time__lt=begin).order_by(
-                "-publish_time").values_list("publish_time", flat=True).first()
+        ruled_items = items.filter(column_type__in=list(UPDATE_RULE_DAYS))
+        ruled = set(ruled_items.values_list("column_title", "column_type"))
+        # Each ruled column's last item before the period, in one query for the department.
+        last_before = {
+            (title, column_type): latest for title, column_type, latest in ruled_items.filter(publish_time__lt=begin)
+            .values("column_title", "column_type").annotate(latest=Max("publish_time"))
+            .values_list("column_title", "column_type", "latest")
+        }
+        for title, column_type in sorted(ruled):
+            before = last_before.get((title, column_type))
             broken = column_breaks(by_column.get((title, column_type), []), before, start, end,
                                    UPDATE_RULE_DAYS[column_type], title, column_type)
             if broken:

@@ -208,3 +208,12 @@ def test_report_refuses_bad_periods_and_outsiders(year):
     editor = login("jyj_head")
     for url in ("report/", "report.xlsx", "report.pdf"):
         assert editor.get(f"{ADMIN}{url}", YEAR, HTTP_HOST="jyj.localhost").status_code == 404
+
+
+def test_a_column_gap_counts_from_the_last_item_before_the_period(year):
+    # 区卫生健康局's news: 01-10 (before the period), then 02-28. The gap from 01-10 is overdue
+    # from 01-24, so the whole of February up to 02-28 counts (27 days), then 03-14 → 03-31 (17).
+    report = build_report(date(2025, 2, 1), date(2025, 3, 31))
+    news = next(b for b in rows_by_prefix(report)["wjj"].column_breaks if b.column == "部门动态")
+    assert news.overdue_days == 27 + 17
+    assert news.periods == [(date(2025, 2, 1), date(2025, 2, 28)), (date(2025, 3, 14), date(2025, 3, 31))]
