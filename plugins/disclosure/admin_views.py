@@ -47,10 +47,17 @@ def _application(request, pk) -> Application:
     return get_object_or_404(visible.select_related("department"), pk=pk)
 
 
+def _roles_for(request, application) -> set:
+    """This person's roles for acting on the application: those in its department, on its site."""
+    if application.department_id != getattr(request.tenant, "pk", None):
+        return set()
+    return roles_on_this_site(request)
+
+
 def _handler(request, pk, role=None) -> Application:
     """The application, if this person may act on it: a role in its department, on its site."""
     application = _application(request, pk)
-    roles = roles_on_this_site(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
+    roles = _roles_for(request, application)
     if not roles or (role and role not in roles):
         raise Http404("未找到该申请")
     return application
@@ -78,7 +85,7 @@ def index(request):
 
 def detail(request, pk, **forms):
     application = _application(request, pk)
-    roles = roles_on_this_site(request) if application.department_id == getattr(request.tenant, "pk", None) else set()
+    roles = _roles_for(request, application)
     return TemplateResponse(request, "disclosure/admin/detail.html", {
         "page_title": f"依申请公开：{application.name}", "application": application,
         "can_handle": bool(roles) and application.is_open, "is_head": "head" in roles,

@@ -54,8 +54,6 @@ SCOPE = "disclosure"
 
 
 def _render_application_form(request, guard, form, token, status=200):
-    from django.template.response import TemplateResponse
-
     text = request.GET.get("captcha") == "text" or request.POST.get("captcha_kind") == "text"
     return TemplateResponse(request, "disclosure/apply.html",
                             {"form": form, "token": token, "captcha": guard.new_captcha(text=text)}, status=status)
