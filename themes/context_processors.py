@@ -1,11 +1,12 @@
 """Everything the page frame needs: the district's identity, this site and its navigation."""
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import post_page_move
 
 NAV_CACHE_SECONDS = 300
 NAV_KEY = "theme:nav"  # the cache's key function prefixes the schema: one navigation per site
+PORTAL_URL_KEY = "theme:portal_url"
 
 
 def site_relative_url(url_path: str) -> str:
@@ -67,11 +68,13 @@ def site_frame(request):
     department = getattr(request, "tenant", None)
     theme = theme_for(request)
     identity = theme.as_identity()
-    portal_url = cache.get("theme:portal_url")
+    # The portal's address is the same for every site: the shared cache (no schema in the key)
+    # looks it up once, not once per department.
+    portal_url = caches["shared"].get(PORTAL_URL_KEY)
     if portal_url is None:
         portal = Department.objects.filter(kind="portal").only("host_prefix").first()
         portal_url = portal.base_url + "/" if portal else "/"
-        cache.set("theme:portal_url", portal_url, NAV_CACHE_SECONDS)
+        caches["shared"].set(PORTAL_URL_KEY, portal_url, NAV_CACHE_SECONDS)
     context = {
         "identity": identity, "theme": theme, "theme_modes": visitor_modes(request),
         "department": department, "portal_url": portal_url,
