@@ -37,7 +37,7 @@ def theme_admin_required(view):
 @theme_admin_required
 def theme_settings(request):
     draft = services.current_draft()
-    live = ThemeSettings.objects.filter(status=ThemeSettings.Status.PUBLISHED).first()
+    live = services.published_version()
     if request.method == "POST":
         form = ThemeSettingsForm(request.POST, request.FILES, instance=draft or ThemeSettings())
         if form.is_valid():

@@ -100,7 +100,7 @@ def _forget_after_change() -> None:
 
 def live_theme() -> Theme:
     def build():
-        row = ThemeSettings.objects.filter(status=ThemeSettings.Status.PUBLISHED).first()
+        row = published_version()
         return theme_from(row) if row else default_theme()
 
     return _cached(LIVE_THEME_KEY, build)
@@ -115,7 +115,7 @@ def can_edit_theme(user) -> bool:
 
 
 def preview_theme() -> Theme | None:
-    row = ThemeSettings.objects.filter(status=ThemeSettings.Status.DRAFT).first()
+    row = current_draft()
     return theme_from(row, is_preview=True) if row else None
 
 
@@ -143,9 +143,14 @@ def current_draft() -> ThemeSettings | None:
     return ThemeSettings.objects.filter(status=ThemeSettings.Status.DRAFT).first()
 
 
+def published_version() -> ThemeSettings | None:
+    """The live row (at most one, by constraint); None until a theme is first published."""
+    return ThemeSettings.objects.filter(status=ThemeSettings.Status.PUBLISHED).first()
+
+
 def draft_initial() -> dict:
     """Field values to start a new draft from: the live version, else the settings' defaults."""
-    live = ThemeSettings.objects.filter(status=ThemeSettings.Status.PUBLISHED).first()
+    live = published_version()
     if live is not None:
         values = {name: getattr(live, name) for name in ThemeSettings.EDITABLE_FIELDS}
         values.update(logo=live.logo, logo_content_type=live.logo_content_type, logo_digest=live.logo_digest)
