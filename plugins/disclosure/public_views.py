@@ -29,7 +29,7 @@ def catalogue(request):
     items = catalogue_items(filters, department=None if central else tenant)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     scope = CatalogueItem.objects.all() if central else CatalogueItem.objects.filter(department=tenant)
-    years = sorted(set(scope.values_list("year", flat=True).distinct()), reverse=True)
+    years = scope.order_by("-year").values_list("year", flat=True).distinct()
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(request, "disclosure/catalogue.html", {
