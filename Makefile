@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export GOVSITE_ES_PORT ?= 9250
 export GOVSITE_PG_PORT ?= 54329
 
-.PHONY: install services stop-services migrate demo test bench clean
+.PHONY: install system-packages test-packages services stop-services migrate demo test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-services: install
+# Java and Maven (for Elasticsearch); the browser and CJK fonts the browser tests need. Installed with
+# apt when run as root, otherwise one message says what to install.
+system-packages:
+	$(PYTHON) services/system_packages.py demo
+
+test-packages:
+	$(PYTHON) services/system_packages.py test
+
+services: system-packages install
 	$(PY) services/postgres.py start
 	$(PY) services/elasticsearch.py start
 
@@ -39,7 +47,7 @@ demo: migrate
 	$(PY) manage.py runserver 0.0.0.0:8000
 
 # Services are started once for the whole run and stopped at the end, whatever the result.
-test: services
+test: test-packages services
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; $(MAKE) --no-print-directory stop-services; exit $$status
 
 bench: migrate

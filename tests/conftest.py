@@ -190,9 +190,15 @@ def live_server_url(django_db_setup):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from services.system_packages import find_browser
+
+    executable = find_browser()
+    if executable is None:
+        pytest.fail("找不到 Chromium 浏览器：请运行 make test（会自动安装），或安装 chromium 后重试；"
+                    "也可以用环境变量 GOVSITE_BROWSER 指定浏览器", pytrace=False)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
+            executable_path=executable,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )

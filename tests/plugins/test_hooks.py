@@ -48,6 +48,14 @@ def test_every_hookspec_has_a_docstring_and_a_test():
         assert any(name in test_name for test_name in test_names), f"hook {name} has no test named after it"
 
 
+def test_the_readme_names_every_hook():
+    """Plugin authors read the README first: a hook missing there is a hook nobody uses."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    functions = inspect.getmembers(hookspecs, inspect.isfunction)
+    missing = [name for name, value in functions if hasattr(value, "govsite_spec") and f"`{name}`" not in readme]
+    assert not missing, f"README 未列出这些钩子：{missing}"
+
+
 def test_built_in_plugins_come_from_the_entry_point_group():
     from importlib.metadata import entry_points
 

@@ -5,10 +5,12 @@ by services/elasticsearch.py in the background when the search tests begin, see 
 test runs on this machine keep the shared node. The node is restarted at the end whatever happens.
 """
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import CommandError, call_command
 from django_tenants.utils import tenant_context
 
 from search import index, pusher, rebuild, service
@@ -63,6 +65,10 @@ def test_publishing_through_an_outage_converges_exactly(outage_node, committed):
     assert all(page.pk for page in during), "Elasticsearch 停止时发布失败"
     waiting = OutboxEntry.objects.count()
     assert waiting >= 6, waiting
+    # An operator (or cron) pushing by hand during the outage is told it failed, with exit status 1.
+    with pytest.raises(CommandError, match="未能推送到 Elasticsearch"):
+        call_command("search_push", stdout=io.StringIO())
+    assert OutboxEntry.objects.count() == waiting  # nothing dropped
 
     outcome = service.search(service.Params(q="木棉"))
     assert outcome.backend == "postgresql" and outcome.degraded

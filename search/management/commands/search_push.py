@@ -7,7 +7,7 @@ dedicated loop to deferred tasks.
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from search import pusher
 
@@ -28,5 +28,8 @@ class Command(BaseCommand):
                     + (f"（{result.errors[0]}）" if result.errors else "")
                 )
             if not options["loop"]:
+                # A cron job or an operator's script must see that the index did not converge.
+                if result.failed:
+                    raise CommandError(f"{result.failed} 个变更未能推送到 Elasticsearch，将按退避时间重试")
                 return
             time.sleep(options["interval"])
