@@ -41,10 +41,17 @@ class Job:
         return local_now >= slot and (last_started is None or last_started < slot)
 
 
+def core_jobs() -> list[Job]:
+    """The core's own clockwork (plugins add theirs through the `scheduled_jobs` hook)."""
+    from .operations.backups import create_backup
+
+    return [Job("nightly_backup", create_backup, daily_at="01:30")]
+
+
 def all_jobs() -> list[Job]:
     from .plugins import get_manager
 
-    return [job for jobs in get_manager().hook.scheduled_jobs() for job in jobs or []]
+    return [*core_jobs(), *(job for jobs in get_manager().hook.scheduled_jobs() for job in jobs or [])]
 
 
 def run_due(now: datetime | None = None, jobs: list[Job] | None = None) -> list[str]:

@@ -50,6 +50,7 @@ SHARED_APPS = [
     "portal.governance",
     "portal.workcalendar",
     "portal.homepage_requests",
+    "portal.operations",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -271,6 +272,14 @@ SITE_IDENTITY = {
     "contact_email": "yczfb@heyuan.gov.cn",
     "address": "广东省河源市源城区文明路33号",
 }
+
+# Backups (portal.operations): one verified archive a night into BACKUP_DIR, keeping the newest
+# BACKUP_KEEP_DAILY and the first of each of the last BACKUP_KEEP_MONTHLY months. PG_BIN_DIR names
+# PostgreSQL client programs of the server's version when the embedded ones do not fit.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / ".services" / "backups"))
+BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", "12"))
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 # Digests and alerts (mailbox overdue letters, inspection findings) go out by e-mail. Without a
 # mail server configured they are written to files under .services/mail, one per message.

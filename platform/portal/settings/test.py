@@ -1,6 +1,7 @@
 """Test settings: the same real PostgreSQL and Elasticsearch as the demo, a separate database."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F401,F403
 from .base import PASSWORD_HASHERS
@@ -12,7 +13,8 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
 }
-MEDIA_ROOT = BASE_DIR / ".services" / "test-media"  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".services" / "test-media"))  # noqa: F405
+BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / ".services" / "test-backups"))  # noqa: F405
 # The server process of the browser tests listens here; generated links must point at it.
 PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", "18000"))
 # Several test runs may share one PostgreSQL server: each can name its own test database.
