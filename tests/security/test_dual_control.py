@@ -205,3 +205,19 @@ def test_scripts_calling_the_services_are_refused_too(security_admin, audit_admi
     assert dual_control.approve(fresh, sec)
     assert CentralRoleAssignment.objects.filter(user=puppet, role="audit_admin").exists()
     assert not TOTPDevice.objects.filter(user=puppet).exists() and User.objects.get(pk=puppet.pk).must_change_password
+
+
+def test_a_new_installation_appoints_its_first_security_administrator_once(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("appoint_first_holder", "first_sec", "security_admin", "--full-name", "首任安全管理员", stdout=out)
+    password = re.search(r"临时密码.*：(\S+)", out.getvalue()).group(1)
+    person = User.objects.get(username="first_sec")
+    assert person.check_password(password) and person.must_change_password
+    assert CentralRoleAssignment.objects.filter(user=person, role="security_admin").exists()
+    with pytest.raises(CommandError, match="已有人担任安全管理员"):
+        call_command("appoint_first_holder", "second_sec", "security_admin", stdout=io.StringIO())
+    assert not CentralRoleAssignment.objects.filter(user__username="second_sec").exists()
