@@ -27,10 +27,10 @@ def news(jyj):
 
 @pytest.fixture
 def security_admin(db):
-    from portal.accounts.roles import grant_central_role
+    from portal.accounts.roles import appoint_first_holder
 
     user = _make_user("gov_security", "保密审查员")
-    grant_central_role(user, "security_admin")
+    appoint_first_holder(user, "security_admin")
     return user
 
 

@@ -53,11 +53,17 @@ def login_with_second_factor(client, username, *, on=WWW, ip="127.0.0.1"):
 
 def make_person(username, full_name="测试人员", *, central_role=None, department=None, role="editor"):
     from portal.accounts.models import User
-    from portal.accounts.roles import grant_central_role, grant_department_role
+    from portal.accounts.roles import (
+        DUAL_CONTROL_ROLES,
+        appoint_first_holder,
+        grant_central_role,
+        grant_department_role,
+    )
 
     person = User.objects.create_user(username, password=PASSWORD, full_name=full_name)
     if central_role:
-        grant_central_role(person, central_role)
+        # A test's district starts without 安全管理员 and 审计管理员: the first holder is appointed.
+        (appoint_first_holder if central_role in DUAL_CONTROL_ROLES else grant_central_role)(person, central_role)
     if department is not None:
         grant_department_role(person, department, role)
     return person

@@ -4,7 +4,7 @@ import re
 
 import pyotp
 from django.test import Client
-from portal.accounts.models import TOTPDevice, User
+from portal.accounts.models import DualControlRequest, TOTPDevice, User
 
 from .conftest import JYJ, WWW, give_device, login, login_with_second_factor, make_person, new_events, text, totp_code
 
@@ -107,21 +107,28 @@ def test_five_wrong_codes_lock_the_account_and_end_the_half_login(client, db):
         client.post("/admin/security/totp/verify/", {"code": "000000"}, HTTP_HOST=WWW, REMOTE_ADDR="10.20.0.1")
     fifth = client.post("/admin/security/totp/verify/", {"code": "000000"}, HTTP_HOST=WWW, REMOTE_ADDR="10.20.0.1",
                         follow=True)
-    assert "登录失败次数过多，账号已锁定 30 分钟" in text(fifth)
+    assert "登录失败次数过多，账号在本机所在地址已锁定 30 分钟" in text(fifth)
     assert client.get("/admin/", HTTP_HOST=WWW)["Location"].startswith("/admin/login/")  # logged out
-    # Even the right password and the right code no longer get in, from anywhere.
-    again = login(Client(), "center_admin", on=WWW, ip="10.20.0.2")
-    assert again.status_code == 429 and "账号已锁定" in text(again)
+    # Even the right password no longer gets in from that address ...
+    again = login(Client(), "center_admin", on=WWW, ip="10.20.0.1")
+    assert again.status_code == 429 and "已锁定" in text(again)
+    # ... while the lock holds nobody out from elsewhere (the owner at another desk).
+    assert login(Client(), "center_admin", on=WWW, ip="10.20.0.2").status_code == 302
     assert new_events().filter(event="lockout", username="center_admin").count() == 1
     assert totp_code(secret)  # the device itself is untouched
 
 
-def test_resetting_a_lost_phone_ends_sessions_and_asks_to_enrol_again(security_admin, db):
+def test_resetting_a_lost_phone_ends_sessions_and_asks_to_enrol_again(security_admin, audit_admin, db):
+    """A 系统管理员's second factor: the security administrator files, the auditor approves."""
     admin_client = Client()
     login_with_second_factor(admin_client, "center_admin")
     admin = User.objects.get(username="center_admin")
-    response = security_admin.post(f"/admin/people/{admin.pk}/", {"form": "reset_totp"}, HTTP_HOST=WWW, follow=True)
-    assert "已重置动态口令" in text(response)
+    filed = security_admin.post(f"/admin/people/{admin.pk}/", {"form": "dual_request", "kind": "reset_second_factor",
+                                                               "reason": "手机丢失"}, HTTP_HOST=WWW)
+    assert "已提交申请" in text(filed) and TOTPDevice.objects.filter(user=admin).exists()
+    pending = DualControlRequest.objects.get(person=admin, status="pending")
+    response = audit_admin.post(f"/admin/people/requests/{pending.pk}/", {"action": "approve"}, HTTP_HOST=WWW)
+    assert "已批准，变更已生效" in text(response)
     assert not TOTPDevice.objects.filter(user=admin).exists()
     # Whoever holds the old session (the thief of the phone and laptop) is out ...
     assert admin_client.get("/admin/", HTTP_HOST=WWW)["Location"].startswith("/admin/login/")
@@ -130,4 +137,5 @@ def test_resetting_a_lost_phone_ends_sessions_and_asks_to_enrol_again(security_a
     login(fresh, "center_admin", on=WWW)
     assert fresh.get("/admin/", HTTP_HOST=WWW)["Location"].startswith("/admin/security/totp/enrol/")
     row = new_events().filter(event="totp_reset").latest("id")
-    assert row.username == "sec_admin" and row.target == "center_admin"
+    assert row.username == "audit_admin" and row.target == "center_admin"
+    assert row.details["requested_by"] == "sec_admin"

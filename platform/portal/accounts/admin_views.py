@@ -2,6 +2,8 @@
 
 System administrators create accounts and grant roles; system and security administrators lock,
 unlock, log out and reset accounts (第十八条(五)); an audit administrator has no business here.
+What would let one administrator get around 三员分立 is filed here as a request and decided by a
+second person (`dual_control`, `request_views`).
 """
 
 from functools import wraps
@@ -15,10 +17,17 @@ from django.utils import timezone
 from portal.audit.log import record as audit_record
 from tenants.admin_views import central_admin_required, is_central_admin
 
-from . import security
-from .forms import CentralRoleForm, DepartmentRoleForm, PasswordResetByAdminForm, PersonCreateForm
-from .models import CentralRole, LoginSession, TOTPDevice, User
+from . import dual_control, security
+from .forms import (
+    CentralRoleForm,
+    DepartmentRoleForm,
+    DualControlRequestForm,
+    PasswordResetByAdminForm,
+    PersonCreateForm,
+)
+from .models import CentralRole, DualControlRequest, LoginSession, TOTPDevice, User
 from .roles import (
+    DUAL_CONTROL_ROLES,
     RoleError,
     grant_central_role,
     grant_department_role,
@@ -105,6 +114,15 @@ def _role_action(request, person, role_form, central_form):
     return None
 
 
+def _file_request(request, person, form):
+    """Files the request; the applicant's half of a new password is on the returned page only."""
+    data = form.cleaned_data
+    obj, half = dual_control.file_request(request.user, person, data["kind"], data["reason"],
+                                          role=data.get("role") or "", request=request)
+    messages.success(request, f"已提交申请：{obj}。须由{dual_control.approver_labels(obj)}审批后生效")
+    return {"filed": obj, "applicant_half": half}
+
+
 @people_admin_required
 def person_detail(request, pk):
     person = get_object_or_404(User, pk=pk)
@@ -112,7 +130,9 @@ def person_detail(request, pk):
     role_form = DepartmentRoleForm(request.POST if action == "department" else None)
     central_form = CentralRoleForm(request.POST if action == "central" else None)
     reset_form = PasswordResetByAdminForm(person, request.POST if action == "reset_password" else None)
+    dual_form = DualControlRequestForm(request.POST if action == "dual_request" else None)
     may_grant = is_central_admin(request.user)
+    filed = {}
     if request.method == "POST":
         try:
             if action in SECURITY_ACTIONS:
@@ -124,6 +144,9 @@ def person_detail(request, pk):
                 security.reset_password(request, person, reset_form.cleaned_data["password"])
                 messages.success(request, "已重置密码，对方下次登录后须立即修改")
                 return redirect("accounts_admin:detail", pk=person.pk)
+            if action == "dual_request" and dual_form.is_valid():
+                filed = _file_request(request, person, dual_form)
+                dual_form = DualControlRequestForm()
             if action in ("department", "revoke", "central", "revoke_central"):
                 if not may_grant:
                     return _forbidden(request, "只有系统管理员可以授予或撤销角色。")
@@ -134,10 +157,14 @@ def person_detail(request, pk):
             messages.error(request, str(error))
     person.refresh_from_db()
     keys = LoginSession.objects.filter(user=person).values_list("session_key", flat=True)
-    return TemplateResponse(
+    protected = dual_control.protected_role(person)
+    response = TemplateResponse(
         request, "accounts/admin/detail.html",
         {"page_title": f"人员：{person}", "person": person, "role_form": role_form, "central_form": central_form,
-         "reset_form": reset_form, "may_grant": may_grant,
+         "reset_form": reset_form, "may_grant": may_grant, "dual_form": dual_form, **filed,
+         "protected_role": protected, "protected_label": CentralRole(protected).label if protected else "",
+         "dual_roles": DUAL_CONTROL_ROLES,
+         "pending_requests": DualControlRequest.objects.filter(person=person, status=DualControlRequest.Status.PENDING),
          "department_roles": person.department_roles.select_related("department"),
          "central_roles": person.central_roles.all(),
          "open_sessions": Session.objects.filter(session_key__in=list(keys), expire_date__gt=timezone.now()).count(),
@@ -147,3 +174,6 @@ def person_detail(request, pk):
          "password_status": security.PASSWORD_CHANGE_STATUS.get(security.password_change_reason(person) or ""),
          "central_role_labels": dict(CentralRole.choices)},
     )
+    if filed:
+        response["Cache-Control"] = "no-store"  # a password half is on this page
+    return response

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from .models import CentralRole, DepartmentRoleName, User
+from .models import CentralRole, DepartmentRoleName, DualControlRequest, User
 
 
 class PersonCreateForm(forms.ModelForm):
@@ -42,6 +42,27 @@ class DepartmentRoleForm(forms.Form):
 
 class CentralRoleForm(forms.Form):
     role = forms.ChoiceField(label="中心角色", choices=CentralRole.choices)
+
+
+class DualControlRequestForm(forms.Form):
+    """A change that takes effect only once a second administrator approves it."""
+
+    kind = forms.ChoiceField(label="申请事项", choices=DualControlRequest.Kind.choices)
+    role = forms.ChoiceField(
+        label="角色", required=False, help_text="授予或撤销时选择",
+        choices=[("", "（重置密码或动态口令时不选）"), (CentralRole.SECURITY_ADMIN, CentralRole.SECURITY_ADMIN.label),
+                 (CentralRole.AUDIT_ADMIN, CentralRole.AUDIT_ADMIN.label)],
+    )
+    reason = forms.CharField(label="申请理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "请填写申请理由：为什么需要这项变更",
+                                             "max_length": "申请理由不能超过 500 字"})
+
+    def clean(self):
+        cleaned = super().clean()
+        role_changes = (DualControlRequest.Kind.GRANT_ROLE, DualControlRequest.Kind.REVOKE_ROLE)
+        if cleaned.get("kind") in role_changes and not cleaned.get("role"):
+            self.add_error("role", "授予或撤销时请选择角色：安全管理员或审计管理员")
+        return cleaned
 
 
 class PasswordResetByAdminForm(forms.Form):

@@ -214,3 +214,56 @@ class DepartmentRole(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class DualControlRequest(models.Model):
+    """A change that one administrator asks for and a second, different one approves (三员分立).
+
+    Granting or revoking 安全管理员 or 审计管理员, and resetting the password or second factor of
+    a 系统管理员, 安全管理员 or 审计管理员, take effect only through such a request; see
+    `portal.accounts.dual_control` for who may file and who may approve which one.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT_ROLE = "grant_role", "授予角色"
+        REVOKE_ROLE = "revoke_role", "撤销角色"
+        RESET_PASSWORD = "reset_password", "重置密码"
+        RESET_SECOND_FACTOR = "reset_second_factor", "重置动态口令"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+        WITHDRAWN = "withdrawn", "已撤回"
+        EXPIRED = "expired", "已失效"
+
+    kind = models.CharField("申请事项", max_length=32, choices=Kind.choices)
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="dual_control_requests",
+                               verbose_name="涉及人员")
+    role = models.CharField("角色", max_length=32, choices=CentralRole.choices, blank=True)
+    reason = models.TextField("申请理由", max_length=500)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", max_length=500, blank=True)
+    # A new password is split in two halves: the applicant sees one when filing, the approver the
+    # other when approving, so neither alone can log in. Until the decision the row keeps the hash
+    # of the whole password and the approver's half; both are blanked once decided.
+    password_hash = models.CharField("临时密码哈希", max_length=128, blank=True, editable=False)
+    approver_half = models.CharField("临时密码后半段", max_length=32, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "双人审批申请"
+        verbose_name_plural = "双人审批申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "role"], condition=models.Q(status="pending"),
+                                    name="one_pending_dual_control_request"),
+        ]
+
+    def __str__(self):
+        role = f"（{self.get_role_display()}）" if self.role else ""
+        return f"{self.get_kind_display()}{role}：{self.person}"

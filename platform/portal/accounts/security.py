@@ -91,16 +91,18 @@ def _refuse_self(request, person, message):
         raise SecurityActionError(message)
 
 
-def _refuse_auditor_takeover(request, person):
-    """Whoever resets the 审计管理员's credentials could log in as the auditor: only the security
-    administrator may, never the system administrator whose work the auditor checks (三员分立)."""
-    from .models import CentralRole, CentralRoleAssignment
+def _refuse_without_second_person(person, what):
+    """Whoever resets a 系统管理员's, 安全管理员's or 审计管理员's credentials could log in as them
+    and use the role: that takes a request approved by a second person (`dual_control`)."""
+    from .dual_control import protected_role
+    from .models import CentralRole
 
-    def holds(user, role):
-        return CentralRoleAssignment.objects.filter(user=user, role=role).exists()
-
-    if holds(person, CentralRole.AUDIT_ADMIN) and not holds(request.user, CentralRole.SECURITY_ADMIN):
-        raise SecurityActionError("审计管理员的密码和动态口令只能由安全管理员重置")
+    role = protected_role(person)
+    if role is not None:
+        raise SecurityActionError(
+            f"该人员是{CentralRole(role).label}：重置其{what}须提交双人审批申请，由另一名有审批权的管理员批准后生效"
+            "（新密码由系统随机生成，分两段分别交给申请人和审批人）"
+        )
 
 
 def force_logout(request, person: User) -> int:
@@ -119,7 +121,7 @@ def lock(request, person: User) -> None:
 
 
 def unlock(request, person: User) -> None:
-    """Re-enables the account and lifts a login lockout of its name and of the addresses it failed from."""
+    """Re-enables the account and lifts every login lock and captcha that holds its name."""
     from axes.models import AccessAttempt
 
     User.objects.filter(pk=person.pk).update(is_active=True)
@@ -129,23 +131,20 @@ def unlock(request, person: User) -> None:
         .values_list("ip_address", flat=True)
     )
     cleared, _ = AccessAttempt.objects.filter(username=person.username).delete()
-    if addresses:
-        cleared += AccessAttempt.objects.filter(ip_address__in=addresses).delete()[0]
     record("user_unlock", request=request, target=person.username,
            details={"cleared_attempts": cleared, "addresses": sorted(addresses)})
 
 
 def lockout_state(person: User) -> dict | None:
-    """Whether a login lockout holds the person's name now, and until when."""
-    from .lockout import lockout_end_for
+    """The login locks (per address) and the login captcha that hold the person's name now."""
+    from .lockout import restrictions_of
 
-    ends = lockout_end_for(username=person.username)
-    return {"until": ends} if ends else None
+    return restrictions_of(person.username)
 
 
 def reset_password(request, person: User, new_password: str) -> None:
     _refuse_self(request, person, "不能在这里重置自己的密码，请使用“修改密码”")
-    _refuse_auditor_takeover(request, person)
+    _refuse_without_second_person(person, "密码")
     person.set_password(new_password)
     person.must_change_password = True
     person.save()
@@ -173,7 +172,7 @@ def reset_second_factor(request, person: User) -> None:
     Sessions end too, or whoever holds a stolen session could bind their own phone.
     """
     _refuse_self(request, person, "不能重置自己的动态口令，请由其他管理员操作")
-    _refuse_auditor_takeover(request, person)
+    _refuse_without_second_person(person, "动态口令")
     deleted, _ = TOTPDevice.objects.filter(user=person).delete()
     if not deleted:
         raise SecurityActionError("该人员尚未绑定动态口令")

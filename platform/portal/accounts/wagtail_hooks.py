@@ -1,5 +1,6 @@
-"""Admin pages of account security: second factor, password change, and the people menu for
-security administrators (system administrators find 人员管理 in the core's central menu)."""
+"""Admin pages of account security: second factor, password change, the people menu for
+security administrators (system administrators find 人员管理 in the core's central menu), and
+双人审批 for the three separated administrators."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -23,6 +24,18 @@ class SecurityAdminPeopleMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def people_menu_item_for_security_admins():
     return SecurityAdminPeopleMenuItem("人员管理", reverse("accounts_admin:index"), icon_name="group", order=9010)
+
+
+class DualControlMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .dual_control import may_see_requests
+
+        return may_see_requests(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def dual_control_menu_item():
+    return DualControlMenuItem("双人审批", reverse("accounts_admin:requests"), icon_name="tasks", order=9015)
 
 
 @hooks.register("register_account_menu_item")

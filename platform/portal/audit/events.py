@@ -20,6 +20,12 @@ EVENT_LABELS = {
     "force_logout": "强制下线",
     "role_grant": "授予角色",
     "role_revoke": "撤销角色",
+    "dual_control_request": "提交双人审批申请",
+    "dual_control_approve": "批准双人审批申请",
+    "dual_control_reject": "驳回双人审批申请",
+    "dual_control_withdraw": "撤回双人审批申请",
+    "login_captcha_required": "登录须填写验证码",
+    "lockout_lift": "解除登录限制",
     # Publishing (portal.signals, portal.governance)
     "publish": "发布",
     "unpublish": "撤销发布",

@@ -227,13 +227,20 @@ def _department_people(department, spec: DepartmentSpec, result: DemoResult):
 
 def _central_people(result: DemoResult):
     """The central system administrator, and the one person who is 业务员 in two departments."""
-    from portal.accounts.roles import grant_central_role, grant_department_role
+    from portal.accounts.roles import (
+        DUAL_CONTROL_ROLES,
+        appoint_first_holder,
+        grant_central_role,
+        grant_department_role,
+    )
     from tenants.models import Department
 
     admin = _person(ADMIN_USERNAME, ADMIN_FULL_NAME, result)
     grant_central_role(admin, "system_admin")
     for username, full_name, role in OTHER_CENTRAL_ADMINS:
-        grant_central_role(_person(username, full_name, result), role)
+        # The demo installs a fresh district: its 安全管理员 and 审计管理员 are the first holders.
+        appoint = appoint_first_holder if role in DUAL_CONTROL_ROLES else grant_central_role
+        appoint(_person(username, full_name, result), role)
     shared = Department.objects.filter(host_prefix__in=SHARED_EDITOR_DEPARTMENTS).order_by("sort_order")
     if shared.exists():
         person = _person(SHARED_EDITOR_USERNAME, SHARED_EDITOR_FULL_NAME, result)

@@ -180,11 +180,18 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.lockout.LoginForm"
 
-# Login lockout (django-axes, 等保 level 3): 5 failures lock the name and, separately, the address
-# for 30 minutes on every host (attempts live in the public schema).
+# Login lockout (django-axes, 等保 level 3): 5 failures lock the name *from that address* for 30
+# minutes on every host (attempts live in the public schema). Locking a name everywhere, or an
+# address for everyone, would let a stranger lock people out; wider patterns ask for the captcha
+# instead (portal.accounts.lockout): a name that failed 5 times from 2 or more addresses, an
+# address that failed 5 times over 3 or more names, within the same 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_CAPTCHA_NAME_FAILURES = 5
+LOGIN_CAPTCHA_NAME_ADDRESSES = 2
+LOGIN_CAPTCHA_ADDRESS_FAILURES = 5
+LOGIN_CAPTCHA_ADDRESS_NAMES = 3
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 minutes after it began
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.audit.log.client_ip"
