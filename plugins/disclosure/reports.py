@@ -21,6 +21,7 @@ from django.utils import timezone
 from portal.audit.log import record
 from portal.plugins import documents_changed
 
+from .applications import require_head
 from .models import AnnualReport, ApplicantType, Application, CatalogueItem, Decision, Genre
 from .topics import TOPIC_TREE
 
@@ -162,8 +163,19 @@ def update_report(report, data: dict, *, user, request=None) -> None:
     _audit("disclosure_report_edit", report, user, request)
 
 
-@transaction.atomic
+def report_segments(report) -> list[tuple[str, str]]:
+    """The texts of the report people wrote, named as the form names them, for the 保密 scan."""
+    return [("年报标题", report.title), ("年报“总体情况”", report.data.get("overview") or ""),
+            ("年报“存在的主要问题及改进情况”", report.data.get("problems") or "")]
+
+
 def publish_report(report, *, user, request=None) -> None:
+    """Publish the report: the 负责人's (or the centre's) act, balanced, and through the same
+    confidentiality gate as an article (a classification mark or personal data stops it unless a
+    安全管理员's 保密审查 agreed to exactly this content)."""
+    from portal.governance.confidentiality import ConfidentialityBlocked, check_text_publishable
+
+    require_head(user, report.department, "发布信息公开年报")
     if report.status == AnnualReport.Status.PUBLISHED:
         raise ReportError("年报已经发布")
     problems = imbalances(report.data)
@@ -171,6 +183,17 @@ def publish_report(report, *, user, request=None) -> None:
         raise ReportError(
             "申请情况表不平衡（新收 + 上年结转 应等于 办理结果 + 结转下年），不能发布：" + "；".join(problems)
         )
+    try:
+        check_text_publishable(report_segments(report), "publish", department=report_site(report), user=user,
+                               target=f"disclosure.report:{report.pk}")
+    except ConfidentialityBlocked as blocked:
+        blocked.record(request)
+        raise ReportError(blocked.text) from None
+    _publish(report, user=user, request=request)
+
+
+@transaction.atomic
+def _publish(report, *, user, request=None) -> None:
     report.status = AnnualReport.Status.PUBLISHED
     report.published_at = timezone.now()
     report.published_by = user

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from .scanning import ScanResult, scan_page
+from .scanning import ScanResult, Segment, content_hash, scan_page, scan_segments
 
 ACTION_LABELS = {"submit": "提交审核", "publish": "发布", "approve": "审核通过"}
 
@@ -38,6 +38,8 @@ class PublishingBlocked(ValidationError):
 
 class ConfidentialityBlocked(PublishingBlocked):
     """Blocking hits and no 保密审查 that agrees to publish this content."""
+
+    target = ""  # what was blocked, for the audit log, when it is not a page
 
     def __init__(self, page, result: ScanResult, action: str, *, decision=None, user=None):
         self.result = result
@@ -95,7 +97,7 @@ class ConfidentialityBlocked(PublishingBlocked):
             )
         audit_record(
             "confidentiality_block", request=request, user=user, success=False, department=department,
-            target=_target(self.page),
+            target=_target(self.page) or getattr(self, "target", ""),
             details={"action": self.action, "hits": [hit.message for hit in self.result.blocking],
                      "content_hash": self.result.content_hash},
         )
@@ -134,6 +136,23 @@ def check_publishable(page, action: str, *, user=None) -> ScanResult:
     if decision is not None and decision.approved:
         return result
     raise ConfidentialityBlocked(page, result, action, decision=decision, user=user)
+
+
+def check_text_publishable(texts: list[tuple[str, str]], action: str, *, department, user=None,
+                           target: str = "") -> ScanResult:
+    """The same gate for content that is not an article (a plugin's report, say): `texts` are
+    (where, text) pairs named as the person's form names them. Raises `ConfidentialityBlocked`
+    (without a page) unless nothing blocks or a 保密审查 agreed to exactly this content."""
+    segments = [Segment(place, text or "") for place, text in texts]
+    result = ScanResult(segments=segments, hits=scan_segments(segments), content_hash=content_hash(segments))
+    if not result.blocking:
+        return result
+    decision = latest_decision(department, result.content_hash)
+    if decision is not None and decision.approved:
+        return result
+    blocked = ConfidentialityBlocked(None, result, action, decision=decision, user=user)
+    blocked.target = target
+    raise blocked
 
 
 def can_review(user) -> bool:
