@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from .scanning import ScanResult, Segment, content_hash, scan_page, scan_segments
 
 ACTION_LABELS = {"submit": "提交审核", "publish": "发布", "approve": "审核通过"}
+HELD_CONTENT = "内容含涉密标识、个人信息或无法自动检查的附件"
 
 
 class PublishingBlocked(ValidationError):
@@ -49,7 +50,7 @@ class ConfidentialityBlocked(PublishingBlocked):
         if decision is not None:
             lead = f"保密审查不同意发布本内容（理由：{decision.reason}），不能{ACTION_LABELS.get(action, action)}"
         else:
-            lead = f"内容含涉密标识或个人信息，须经保密审查同意后才能{ACTION_LABELS.get(action, action)}"
+            lead = f"{HELD_CONTENT}，须经保密审查同意后才能{ACTION_LABELS.get(action, action)}"
         text = f"{lead}：" + "；".join(hit.message for hit in hits)
         super().__init__(text, page=page, user=user)
 
@@ -68,8 +69,8 @@ class ConfidentialityBlocked(PublishingBlocked):
             )
         else:
             lead = format_html(
-                "内容含涉密标识或个人信息，须经保密审查同意后才能{}。请删除下列内容，"
-                "或请安全管理员进行保密审查：", ACTION_LABELS.get(self.action, self.action),
+                "{}，须经保密审查同意后才能{}。请删除下列内容（无法检查的附件可换成 PDF、DOCX 或 TXT），"
+                "或请安全管理员进行保密审查：", HELD_CONTENT, ACTION_LABELS.get(self.action, self.action),
             )
         link = format_html(' <a href="{}">保密审查</a>', self.review_url) if self.review_url else ""
         return format_html("{}<ul>{}</ul>{}", lead, items, link)
