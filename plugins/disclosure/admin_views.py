@@ -6,6 +6,7 @@ deadline needs the department's 负责人 (《政府信息公开条例》 第三
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,10 +25,10 @@ def is_centre(user) -> bool:
     return is_central_admin(user)
 
 
-def _forbidden(request):
+def _forbidden(request, message="您没有办理依申请公开的权限。"):
     return TemplateResponse(
         request, "accounts/forbidden.html",
-        {"department": getattr(request, "tenant", None), "message": "您没有办理依申请公开的权限。"}, status=403,
+        {"department": getattr(request, "tenant", None), "message": message}, status=403,
     )
 
 
@@ -106,6 +107,8 @@ def _run(request, pk, form_class, form_name, action, success, role=None):
     if form.is_valid():
         try:
             action(application, form.cleaned_data)
+        except PermissionDenied as refused:
+            return _forbidden(request, str(refused))
         except ApplicationError as error:
             form.add_error(None, str(error))
         else:
@@ -186,6 +189,14 @@ def _may_write(request, report) -> bool:
     return report.department_id == (department.pk if department else None)
 
 
+def _may_publish(request, report) -> bool:
+    try:
+        applications.require_head(request.user, report.department, "发布信息公开年报")
+    except PermissionDenied:
+        return False
+    return _may_write(request, report)
+
+
 def reports(request):
     from . import reports as report_service
     from .forms import GenerateReportForm
@@ -226,6 +237,7 @@ def report(request, pk):
             return redirect("disclosure_admin:report", pk=report.pk)
     return TemplateResponse(request, "disclosure/admin/report.html", {
         "page_title": report.title, "report": report, "form": form, "may_write": _may_write(request, report),
+        "may_publish": _may_publish(request, report),
         "imbalances": report_service.imbalances(report.data),
         "tables": report_service.rows_for_display(report.data),
         "due": report_service.due_date(report.year),
@@ -239,6 +251,8 @@ def publish_report(request, pk):
     report = _report(request, pk, write=True)
     try:
         report_service.publish_report(report, user=request.user, request=request)
+    except PermissionDenied as refused:
+        return _forbidden(request, str(refused))
     except report_service.ReportError as error:
         messages.error(request, str(error))
     else:

@@ -29,6 +29,27 @@ class ApplicationError(Exception):
     """An action not allowed in the application's state; the message is shown to the person."""
 
 
+def require_head(user, department, action: str) -> None:
+    """Acts that bind the department — deciding an application, extending its deadline,
+    publishing the 年报 — are the 负责人's (or the 区信息中心's for any department and for the
+    district). Checked here, in the service, so that no view, command or later route skips it.
+    `user=None` is the platform itself (demo data, imports), never a request."""
+    from django.core.exceptions import PermissionDenied
+    from portal.accounts.models import DepartmentRole, DepartmentRoleName
+
+    from tenants.admin_views import is_central_admin
+
+    if user is None:
+        return
+    if user.is_authenticated and user.is_active:
+        if is_central_admin(user):
+            return
+        if department is not None and DepartmentRole.objects.filter(
+                user=user, department=department, role=DepartmentRoleName.HEAD).exists():
+            return
+    raise PermissionDenied(f"只有本单位负责人或区信息中心可以{action}")
+
+
 def today_in_shanghai() -> date:
     return timezone.localtime(timezone.now(), SHANGHAI).date()
 
@@ -102,6 +123,7 @@ def _require_open(application):
 
 @transaction.atomic
 def extend(application, *, days: int, reason: str, user, request=None, on: date | None = None):
+    require_head(user, application.department, "延长答复期限")
     on = on or today_in_shanghai()
     _require_open(application)
     if application.extension_days:
@@ -179,6 +201,7 @@ def completion_received(application, *, user, request=None, on: date | None = No
 @transaction.atomic
 def decide(application, *, decision: str, reason: str = "", answer: str, user, request=None,
            on: date | None = None):
+    require_head(user, application.department, "作出答复决定")
     on = on or today_in_shanghai()
     _require_open(application)
     if decision not in Decision.values:

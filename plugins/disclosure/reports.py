@@ -21,6 +21,7 @@ from django.utils import timezone
 from portal.audit.log import record
 from portal.plugins import documents_changed
 
+from .applications import require_head
 from .models import AnnualReport, ApplicantType, Application, CatalogueItem, Decision, Genre
 from .topics import TOPIC_TREE
 
@@ -162,8 +163,19 @@ def update_report(report, data: dict, *, user, request=None) -> None:
     _audit("disclosure_report_edit", report, user, request)
 
 
-@transaction.atomic
+def report_segments(report) -> list[tuple[str, str]]:
+    """The texts of the report people wrote, named as the form names them, for the 保密 scan."""
+    return [("年报标题", report.title), ("年报“总体情况”", report.data.get("overview") or ""),
+            ("年报“存在的主要问题及改进情况”", report.data.get("problems") or "")]
+
+
 def publish_report(report, *, user, request=None) -> None:
+    """Publish the report: the 负责人's (or the centre's) act, balanced, and through the same
+    confidentiality gate as an article (a classification mark or personal data stops it unless a
+    安全管理员's 保密审查 agreed to exactly this content)."""
+    from portal.governance.confidentiality import ConfidentialityBlocked, check_text_publishable
+
+    require_head(user, report.department, "发布信息公开年报")
     if report.status == AnnualReport.Status.PUBLISHED:
         raise ReportError("年报已经发布")
     problems = imbalances(report.data)
@@ -171,6 +183,17 @@ def publish_report(report, *, user, request=None) -> None:
         raise ReportError(
             "申请情况表不平衡（新收 + 上年结转 应等于 办理结果 + 结转下年），不能发布：" + "；".join(problems)
         )
+    try:
+        check_text_publishable(report_segments(report), "publish", department=report_site(report), user=user,
+                               target=f"disclosure.report:{report.pk}")
+    except ConfidentialityBlocked as blocked:
+        blocked.record(request)
+        raise ReportError(blocked.text) from None
+    _publish(report, user=user, request=request)
+
+
+@transaction.atomic
+def _publish(report, *, user, request=None) -> None:
     report.status = AnnualReport.Status.PUBLISHED
     report.published_at = timezone.now()
     report.published_by = user
@@ -242,12 +265,13 @@ def report_pdf(report) -> bytes:
     """The published report as a PDF in the national table layout."""
     import io
 
+    from portal.exporting import pdf_paragraph
     from portal.pdf import chinese_font
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = chinese_font()
     title_style = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1)
@@ -261,30 +285,25 @@ def report_pdf(report) -> bytes:
     ])
     rows = rows_for_display(report.data)
 
-    def paragraph_text(text):
-        from django.utils.html import escape
-
-        return escape(text).replace("\n", "<br/>")
-
-    story = [Paragraph(report.title, title_style), Spacer(1, 6 * mm)]
-    story += [Paragraph("一、总体情况", heading),
-              Paragraph(paragraph_text(report.data.get("overview") or "（无）"), body)]
-    story += [Paragraph("二、主动公开政府信息情况", heading)]
+    story = [pdf_paragraph(report.title, title_style), Spacer(1, 6 * mm)]
+    story += [pdf_paragraph("一、总体情况", heading),
+              pdf_paragraph(report.data.get("overview") or "（无）", body)]
+    story += [pdf_paragraph("二、主动公开政府信息情况", heading)]
     genre_table = [["体裁", *[label for label, _ in rows["genres"]], "合计"],
                    ["条数", *[str(count) for _, count in rows["genres"]], str(rows["proactive_total"])]]
     story.append(Table(genre_table, style=table_style))
-    story += [Paragraph("三、收到和处理政府信息公开申请情况", heading)]
+    story += [pdf_paragraph("三、收到和处理政府信息公开申请情况", heading)]
     request_table_rows = [["", *rows["columns"], "总计"]]
-    request_table_rows += [[Paragraph(label, cell), *[str(v) for v in values], str(total)]
+    request_table_rows += [[pdf_paragraph(label, cell), *[str(v) for v in values], str(total)]
                            for label, values, total in rows["requests"]]
     story.append(Table(request_table_rows, colWidths=[80 * mm] + [22 * mm] * (len(rows["columns"]) + 1),
                        style=table_style))
-    story += [Paragraph("四、政府信息公开行政复议、行政诉讼情况", heading)]
+    story += [pdf_paragraph("四、政府信息公开行政复议、行政诉讼情况", heading)]
     review_rows = [["", *rows["review_columns"], "总计"]]
     review_rows += [[label, *[str(v) for v in values], str(total)] for label, values, total in rows["review"]]
     story.append(Table(review_rows, style=table_style))
-    story += [Paragraph("五、存在的主要问题及改进情况", heading),
-              Paragraph(paragraph_text(report.data.get("problems") or "（无）"), body)]
+    story += [pdf_paragraph("五、存在的主要问题及改进情况", heading),
+              pdf_paragraph(report.data.get("problems") or "（无）", body)]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=landscape(A4), title=report.title, leftMargin=15 * mm,
                       rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm).build(story)

@@ -16,7 +16,7 @@ from portal.accounts.roles import roles_on_this_site
 from portal.hookspecs import INSPECTION_ITEMS
 
 from . import charts, service
-from .models import FalseInformationFlag, Finding, IgnoreRule, InspectionRun
+from .models import FalseInformationFlag, Finding, IgnoreRule, InspectionRun, TrustedInternalHost
 
 
 def is_centre(user) -> bool:
@@ -77,6 +77,25 @@ class IgnoreRuleForm(forms.ModelForm):
         if status is not None and not 100 <= status <= 599:
             raise forms.ValidationError("HTTP 状态码应为 100 到 599 之间的整数")
         return status
+
+
+class TrustedHostForm(forms.ModelForm):
+    class Meta:
+        model = TrustedInternalHost
+        fields = ["host", "reason"]
+        error_messages = {
+            "host": {"required": "请填写主机，例如 oa.example.gov.cn 或 10.1.2.3:8080",
+                     "unique": "该主机已在白名单中"},
+            "reason": {"required": "请填写原因"},
+        }
+
+    def clean_host(self):
+        import re
+
+        host = self.cleaned_data["host"].strip().lower()
+        if not re.fullmatch(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+|[0-9a-f:]+)(:\d{1,5})?", host):
+            raise forms.ValidationError("主机只填域名或 IP 地址（可带 :端口），不要带 http:// 或路径")
+        return host
 
 
 class FlagForm(forms.ModelForm):
@@ -247,6 +266,33 @@ def delete_rule(request, pk):
     rule.delete()
     messages.success(request, "已删除忽略规则")
     return redirect("inspection_admin:rules")
+
+
+def trusted_hosts(request):
+    centre_only(request)
+    form = TrustedHostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        trusted = form.save(commit=False)
+        trusted.created_by = request.user
+        trusted.save()
+        service.record_audit("inspection_trusted_host_add", request=request, user=request.user,
+                             details={"host": trusted.host, "reason": trusted.reason})
+        messages.success(request, "已加入内网地址白名单")
+        return redirect("inspection_admin:trusted_hosts")
+    return TemplateResponse(request, "inspection/admin/trusted_hosts.html", {
+        "page_title": "内网地址白名单", "hosts": TrustedInternalHost.objects.select_related("created_by"), "form": form,
+    })
+
+
+@require_POST
+def delete_trusted_host(request, pk):
+    centre_only(request)
+    trusted = get_object_or_404(TrustedInternalHost, pk=pk)
+    service.record_audit("inspection_trusted_host_delete", request=request, user=request.user,
+                         details={"host": trusted.host})
+    trusted.delete()
+    messages.success(request, "已从内网地址白名单删除")
+    return redirect("inspection_admin:trusted_hosts")
 
 
 def flags(request):

@@ -5,11 +5,22 @@ of requests in flight and a minimum interval between two requests to the same ho
 rate). Every link and attachment it meets is checked: internal ones by fetching them, external
 ones with HEAD (GET when HEAD is refused) and a timeout, their answers cached for a day and their
 hosts rate-limited. It knows nothing about findings: it returns what it saw, and `checks` judges.
+
+Links are written by editors, so a link is no reason to reach any address (SSRF). The platform's
+own sites (the department hosts under `DOMAIN_SUFFIX`, on the platform's port) are fetched
+through the configured route; every other request goes through `GuardedTransport`, which
+resolves the name once, refuses private, loopback, link-local, multicast, reserved and
+unspecified addresses (IPv4 and IPv6, IPv4-mapped included) and connects to exactly the address
+it checked, keeping the Host header and the TLS server name. Redirects are followed here, one hop
+at a time, so every hop meets the same check. Hosts the 区信息中心 lists explicitly
+(`TrustedInternalHost`) are exempt. A refused link says only that it was refused.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -24,6 +35,8 @@ SKIPPED_PREFIXES = ("/admin/", "/search/", "/feeds/", "/api/", "/django-admin/")
 # Links to these are attachments: checked to exist, never parsed.
 ATTACHMENT_PREFIXES = ("/documents/", "/media/", "/static/")
 USER_AGENT = "GovsiteInspection/1.0"
+MAX_REDIRECTS = 5
+REFUSED_INTERNAL = "链接指向内部网络地址，已拒绝检查"
 
 
 def _loopback(request: httpx.Request) -> httpx.Request:
@@ -45,6 +58,66 @@ class LoopbackTransport(httpx.AsyncHTTPTransport):
 class SyncLoopbackTransport(httpx.HTTPTransport):
     def handle_request(self, request):
         return super().handle_request(_loopback(request))
+
+
+class RefusedAddress(httpx.ConnectError):
+    """The link's host is, or resolves to, an address inside a network; nothing was sent."""
+
+
+def forbidden_address(address: str) -> bool:
+    """True for every address that is not a public unicast one."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved
+            or ip.is_unspecified or not ip.is_global)
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the name stands for (RFC 6761: names under `localhost` are this machine)."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return ["127.0.0.1", "::1"]
+    infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def host_matches(entries, host: str, port: int) -> bool:
+    """Allow-list entries are a host name or address, optionally with `:port`."""
+    host = host.lower().strip("[]")
+    return any(entry in (host, f"{host}:{port}") for entry in entries)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """Resolve once, refuse internal addresses, connect to the vetted address (no DNS rebinding
+    between check and connect); the Host header and the TLS server name stay the link's own."""
+
+    def __init__(self, *, allowed_hosts=(), **kwargs):
+        super().__init__(**kwargs)
+        self.allowed_hosts = {entry.strip().lower() for entry in allowed_hosts if entry.strip()}
+
+    async def handle_async_request(self, request):
+        host = request.url.host
+        port = request.url.port or (443 if request.url.scheme == "https" else 80)
+        if host_matches(self.allowed_hosts, host, port):
+            return await super().handle_async_request(_loopback(request))
+        try:
+            ipaddress.ip_address(host)
+            addresses = [host]
+        except ValueError:
+            try:
+                addresses = await asyncio.get_running_loop().run_in_executor(None, resolve, host, port)
+            except socket.gaierror as error:
+                raise httpx.ConnectError(str(error), request=request) from error
+        if not addresses or any(forbidden_address(address) for address in addresses):
+            raise RefusedAddress(REFUSED_INTERNAL, request=request)
+        headers = httpx.Headers(request.headers)
+        headers["Host"] = request.url.netloc.decode("ascii")
+        pinned = httpx.Request(
+            request.method, request.url.copy_with(host=addresses[0]), headers=headers, stream=request.stream,
+            extensions={**request.extensions, "sni_hostname": host},
+        )
+        return await super().handle_async_request(pinned)
 
 
 @dataclass
@@ -139,7 +212,7 @@ class Crawler:
         self, *, concurrency: int = 4, host_interval: float = 0.05, external_interval: float = 1.0,
         timeout: float = 15.0, max_pages: int = 5000, known_external: dict[str, LinkResult] | None = None,
         skip_url: Callable[[str], bool] | None = None, progress: Callable[[int, int], None] | None = None,
-        own_suffix: str = "",
+        own_suffix: str = "", allowed_hosts=(), own_ports=(),
     ):
         self.concurrency = concurrency
         self.host_interval = host_interval
@@ -151,6 +224,8 @@ class Crawler:
         self.progress = progress
         self.counts = (0, 0)
         self.own_suffix = own_suffix  # e.g. "gov.cn.example": every department's host ends with it
+        self.allowed_hosts = tuple(allowed_hosts)  # internal hosts the centre allows links to
+        self.own_ports = {int(port) for port in own_ports if str(port).isdigit()}  # the platform's public port
 
     def crawl(self, start_url: str) -> CrawlResult:
         return self._run([start_url], follow=True)
@@ -197,10 +272,25 @@ class Crawler:
         tasks: set[asyncio.Task] = set()
         external: list[str] = []
 
+        site_port = _port(urlsplit(start_url))
+        own_ports = self.own_ports | {site_port}
+
+        def own(url: str) -> bool:
+            parts = urlsplit(url)
+            name = (parts.hostname or "").lower()
+            return bool(own_suffix) and (name == own_suffix or name.endswith("." + own_suffix)) \
+                and _port(parts) in own_ports
+
         async with httpx.AsyncClient(
-            timeout=self.timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT},
+            timeout=self.timeout, headers={"User-Agent": USER_AGENT},
             transport=LoopbackTransport(limits=httpx.Limits(max_connections=self.concurrency * 2)),
-        ) as client:
+        ) as own_client, httpx.AsyncClient(
+            timeout=self.timeout, headers={"User-Agent": USER_AGENT},
+            # No kept-alive connections: a pooled connection to a vetted address must not serve another name.
+            transport=GuardedTransport(allowed_hosts=self.allowed_hosts, limits=httpx.Limits(
+                max_connections=self.concurrency * 2, max_keepalive_connections=0)),
+        ) as external_client:
+            client = _Router(own, own_client, external_client)
 
             def report():
                 self.counts = (len(result.pages), len(queued))
@@ -257,7 +347,7 @@ class Crawler:
 
     async def _get_page(self, client, url: str) -> CrawledPage:
         try:
-            response = await client.get(url)
+            response = await client.request("GET", url, read=True)
         except httpx.TimeoutException:
             return CrawledPage(url, None, f"超过 {self.timeout:g} 秒未响应")
         except httpx.HTTPError as error:
@@ -276,10 +366,9 @@ class Crawler:
     async def _probe(self, client, url: str) -> LinkResult:
         """HEAD first; servers that refuse HEAD (405/501/403) get a streamed GET."""
         try:
-            response = await client.head(url)
+            response = await client.request("HEAD", url)
             if response.status_code in (403, 405, 501):
-                async with client.stream("GET", url) as streamed:
-                    return LinkResult(url, streamed.status_code)
+                response = await client.request("GET", url)
             return LinkResult(url, response.status_code)
         except httpx.TimeoutException:
             return LinkResult(url, None, f"超过 {self.timeout:g} 秒未响应")
@@ -301,10 +390,47 @@ class Crawler:
         await asyncio.gather(*(one(url) for url in urls))
 
 
+def _port(parts) -> int:
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return port or (443 if parts.scheme == "https" else 80)
+
+
+class _Router:
+    """Sends a request through the route its URL belongs to and follows redirects hop by hop,
+    so a redirect from a vetted host to an internal one meets the check again."""
+
+    def __init__(self, own, own_client: httpx.AsyncClient, external_client: httpx.AsyncClient):
+        self.own = own
+        self.own_client = own_client
+        self.external_client = external_client
+
+    async def request(self, method: str, url: str, *, read: bool = False) -> httpx.Response:
+        """The final response; its body is read only with `read` (else closed unread)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            client = self.own_client if self.own(url) else self.external_client
+            response = await client.send(client.build_request(method, url), stream=True)
+            location = response.headers.get("location") if response.is_redirect else None
+            if location is None:
+                if read:
+                    await response.aread()
+                await response.aclose()
+                return response
+            await response.aclose()
+            url = normalise(urljoin(str(response.url), location))
+            if response.status_code == 303:
+                method = "GET" if method != "HEAD" else "HEAD"
+        raise httpx.TooManyRedirects(f"重定向超过 {MAX_REDIRECTS} 次")
+
+
 def describe_error(error: Exception) -> str:
     """The reason in words a webmaster knows: DNS failure, refused connection, or the message."""
-    import socket
-
+    if isinstance(error, RefusedAddress):
+        return REFUSED_INTERNAL
+    if isinstance(error, httpx.TooManyRedirects):
+        return f"重定向超过 {MAX_REDIRECTS} 次"
     seen, current = set(), error
     while current is not None and id(current) not in seen:
         seen.add(id(current))

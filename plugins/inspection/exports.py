@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from django.utils import timezone
+from portal.exporting import pdf_paragraph, xlsx_row
 from portal.hookspecs import INSPECTION_ITEMS
 
 from .report import ISSUING_OFFICE, Report
@@ -90,11 +91,9 @@ def excel_report(report: Report) -> bytes:
     workbook.remove(workbook.active)
     for name, header, rows in report_tables(report):
         sheet = workbook.create_sheet(name)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
+        xlsx_row(sheet, header, font=Font(bold=True))
         for row in rows:
-            sheet.append(row)
+            xlsx_row(sheet, row)
         sheet.freeze_panes = "A2"
         for index, title in enumerate(header, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(str(title)) * 2 + 4))
@@ -144,7 +143,7 @@ def pdf_report(report: Report) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
     font = chinese_font()
     title_style = ParagraphStyle("title", fontName=font, fontSize=18, leading=28, alignment=TA_CENTER)
@@ -156,20 +155,20 @@ def pdf_report(report: Report) -> bytes:
 
     issued = timezone.localdate()
     story = [
-        Paragraph(report.title, title_style),
-        Paragraph(f"{ISSUING_OFFICE}　{issued:%Y年%m月%d日}", office_style),
+        pdf_paragraph(report.title, title_style),
+        pdf_paragraph(f"{ISSUING_OFFICE}　{issued:%Y年%m月%d日}", office_style),
         Spacer(1, 6 * mm),
     ]
-    story += [Paragraph(text, body_style) for text in report_body(report)]
-    story += [Spacer(1, 8 * mm), Paragraph(ISSUING_OFFICE, right_style),
-              Paragraph(f"{issued:%Y年%m月%d日}", right_style)]
+    story += [pdf_paragraph(text, body_style) for text in report_body(report)]
+    story += [Spacer(1, 8 * mm), pdf_paragraph(ISSUING_OFFICE, right_style),
+              pdf_paragraph(f"{issued:%Y年%m月%d日}", right_style)]
     wanted = {"绩效排名", "栏目更新", "政务邮箱", "依申请公开", "巡检问题", "通报批评", "未审核发布"}
     for number, (name, header, rows) in enumerate(
             [table for table in report_tables(report) if table[0] in wanted], start=1):
-        story += [PageBreak(), Paragraph(f"附表{number}　{name}", heading_style), Spacer(1, 3 * mm)]
-        data = [[Paragraph(str(cell), cell_style) for cell in header]]
-        data += [[Paragraph(str(cell), cell_style) for cell in row] for row in rows] or [
-            [Paragraph("无", cell_style)] + [""] * (len(header) - 1)]
+        story += [PageBreak(), pdf_paragraph(f"附表{number}　{name}", heading_style), Spacer(1, 3 * mm)]
+        data = [[pdf_paragraph(cell, cell_style) for cell in header]]
+        data += [[pdf_paragraph(cell, cell_style) for cell in row] for row in rows] or [
+            [pdf_paragraph("无", cell_style)] + [""] * (len(header) - 1)]
         table = Table(data, repeatRows=1)
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),

@@ -15,6 +15,7 @@ def plugin_info():
             "inspection_unignore": "取消忽略巡检问题", "inspection_rule_add": "新增链接忽略规则",
             "inspection_rule_delete": "删除链接忽略规则", "inspection_flag_add": "记录虚假信息",
             "inspection_report_export": "导出绩效评估报告",
+            "inspection_trusted_host_add": "新增内网地址白名单", "inspection_trusted_host_delete": "删除内网地址白名单",
         },
     }
 

@@ -148,6 +148,29 @@ class IgnoreRule(models.Model):
         return self.url_pattern
 
 
+class TrustedInternalHost(models.Model):
+    """An internal host the crawler may check links to. Links pointing into a private network
+    (loopback, 10.x, 169.254.x …) are refused, since editors write links; the centre lists here,
+    with a reason, the few internal hosts that public pages legitimately link to."""
+
+    host = models.CharField("主机", max_length=255, unique=True,
+                            help_text="域名或 IP 地址，可带端口，例如 oa.example.gov.cn 或 10.1.2.3:8080")
+    reason = models.CharField("原因", max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "内网地址白名单"
+        verbose_name_plural = "内网地址白名单"
+        ordering = ["host", "id"]
+
+    def __str__(self):
+        return self.host
+
+
 class LinkCheck(models.Model):
     """The last answer of an external URL; reused for a day so other sites are not hammered."""
 

@@ -19,7 +19,15 @@ from portal.hookspecs import INSPECTION_ITEMS
 
 from . import checks
 from .crawler import Crawler, LinkResult
-from .models import AvailabilityProbe, Finding, FindingEvent, IgnoreRule, InspectionRun, LinkCheck
+from .models import (
+    AvailabilityProbe,
+    Finding,
+    FindingEvent,
+    IgnoreRule,
+    InspectionRun,
+    LinkCheck,
+    TrustedInternalHost,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +72,10 @@ def public_page_ids(department) -> dict[str, tuple[int, str]]:
         url_path[prefix:]: (pk, kinds.get(pk, "other"))
         for pk, url_path in Page.objects.descendant_of(home, inclusive=True).live().values_list("pk", "url_path")
     }
+
+
+def trusted_internal_hosts() -> list[str]:
+    return list(TrustedInternalHost.objects.values_list("host", flat=True))
 
 
 def known_external_answers() -> dict[str, LinkResult]:
@@ -113,6 +125,7 @@ def crawl_department(department, *, start_url: str | None = None, pages: list[st
     crawler = Crawler(
         **crawler_options(), known_external=known_external_answers() if pages is None else {}, progress=progress,
         skip_url=lambda url: checks.skipped_by_rules(rules, url), own_suffix=settings.DOMAIN_SUFFIX,
+        own_ports=[settings.PUBLIC_PORT], allowed_hosts=trusted_internal_hosts(),
     )
     start = start_url or department.base_url + "/"
     result = crawler.crawl(start) if pages is None else crawler.check_pages(pages)

@@ -87,7 +87,7 @@ def search_documents(department):
             "url": f"{portal.base_url}/mailbox/letters/{letter.pk}/",
             "publish_time": reply.approved_at if reply else letter.received_at,
             "summary": letter.public_content[:200],
-            "body_text": f"{letter.public_content}\n答复：{reply.text if reply else ''}",
+            "body_text": f"{letter.public_content}\n答复：{reply.public_text if reply else ''}",
         })
     return documents
 

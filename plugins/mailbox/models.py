@@ -150,6 +150,12 @@ class Reply(models.Model):
     )
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
 
+    @property
+    def public_text(self) -> str:
+        """The reply as the public and the search index see it: masked like the letter (a reply
+        often quotes the writer's name, number or address back)."""
+        return self.letter.public_text(self.text)
+
     class Meta:
         verbose_name = "答复"
         verbose_name_plural = "答复"

@@ -8,6 +8,7 @@ working day after it: 30 October 2025.
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from portal.accounts.models import User
 
 from plugins.disclosure import applications
@@ -225,11 +226,25 @@ def test_department_handles_only_its_own_applications(db, departments):
     # Extending needs the head.
     assert editor.post(f"{ADMIN}{mine.pk}/extend/", {"days": 10, "reason": "协调"}, HTTP_HOST=JYJ).status_code == 404
 
-    refused = editor.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "refuse", "reason": "", "answer": "不予公开"},
-                          HTTP_HOST=JYJ)
+    # Deciding is the head's: the editor's POST is refused and changes nothing.
+    assert "答复决定须由本单位负责人作出" in editor.get(f"{ADMIN}{mine.pk}/", HTTP_HOST=JYJ).content.decode()
+    forbidden = editor.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "disclose", "answer": "予以公开。"},
+                            HTTP_HOST=JYJ)
+    assert forbidden.status_code == 403 and "只有本单位负责人或区信息中心可以作出答复决定" in forbidden.content.decode()
+    mine.refresh_from_db()
+    assert mine.status != Application.Status.ANSWERED and not mine.answer
+    clerk = User.objects.get(username="jyj_editor")
+    with pytest.raises(PermissionDenied):
+        applications.decide(mine, decision="disclose", answer="予以公开。", user=clerk)
+    with pytest.raises(PermissionDenied):
+        applications.extend(mine, days=5, reason="协调", user=clerk)
+
+    head = login("jyj_head")
+    refused = head.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "refuse", "reason": "", "answer": "不予公开"},
+                        HTTP_HOST=JYJ)
     assert refused.status_code == 200 and "须写明理由和依据" in refused.content.decode()
-    response = editor.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "partial", "reason": "部分涉及个人隐私",
-                                                         "answer": "现提供可公开部分。"}, HTTP_HOST=JYJ)
+    response = head.post(f"{ADMIN}{mine.pk}/decide/", {"decision": "partial", "reason": "部分涉及个人隐私",
+                                                       "answer": "现提供可公开部分。"}, HTTP_HOST=JYJ)
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.status == Application.Status.ANSWERED and mine.decision == "partial"

@@ -49,7 +49,8 @@ def fixture_year(departments):
     handled(jyj, date(2025, 12, 1))  # still open at the end of the year
     handled(jyj, date(2025, 6, 3), "research", decision="unavailable", answered=date(2025, 6, 20), head=head)
     handled(jyj, date(2025, 12, 29), "legal_service", decision="disclose", answered=date(2026, 1, 5), head=head)
-    handled(wjj, date(2025, 5, 5), decision="disclose", answered=date(2025, 5, 20), head=head)
+    handled(wjj, date(2025, 5, 5), decision="disclose", answered=date(2025, 5, 20),
+            head=User.objects.get(username="center_admin"))  # 区卫生健康局 has no 负责人 here
     when = datetime(2025, 6, 1, 9, 0, tzinfo=SHANGHAI)
     make_entry(jyj, "2025年招生工作通知", genre="notice", when=when)
     make_entry(jyj, "2025年教师招聘通知", genre="notice", when=when)
@@ -162,3 +163,38 @@ def test_district_report_counts_every_department(db, fixture_year):
     department_report = generate(login("jyj_head"), JYJ)
     assert login("wjj_editor").get(f"{ADMIN}{department_report.pk}/",
                                    HTTP_HOST="wjj.localhost").status_code == 404
+
+
+def test_only_the_head_publishes_and_the_report_meets_the_confidentiality_gate(db, fixture_year):
+    from pypdf import PdfReader
+
+    head, editor = login("jyj_head"), login("jyj_editor")
+    report = generate(head, JYJ)
+    values = form_values(head.get(f"{ADMIN}{report.pk}/", HTTP_HOST=JYJ).content.decode())
+    values["overview"] = '经办人身份证号码 110105198001011238，联系电话见附件。<img src="/etc/passwd"> a<b'
+    assert editor.post(f"{ADMIN}{report.pk}/", values, HTTP_HOST=JYJ).status_code == 302  # drafting is shared
+
+    # The editor may draft, not publish: refused, nothing changes.
+    assert "年报须由本单位负责人发布" in editor.get(f"{ADMIN}{report.pk}/", HTTP_HOST=JYJ).content.decode()
+    refused = editor.post(f"{ADMIN}{report.pk}/publish/", HTTP_HOST=JYJ)
+    assert refused.status_code == 403 and "只有本单位负责人或区信息中心可以发布信息公开年报" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.DRAFT
+
+    # The head's publish meets the 保密 scan: the ID number in the text stops it.
+    response = head.post(f"{ADMIN}{report.pk}/publish/", HTTP_HOST=JYJ, follow=True).content.decode()
+    assert "须经保密审查同意后才能发布" in response and "身份证号码 1101**********1238" in response
+    assert "年报“总体情况”" in response
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.DRAFT
+    assert Client().get(f"/catalogue/reports/{report.pk}/", HTTP_HOST=JYJ).status_code == 404
+
+    values["overview"] = '经办人信息已删除。<img src="/etc/passwd"> a<b'
+    head.post(f"{ADMIN}{report.pk}/", values, HTTP_HOST=JYJ)
+    head.post(f"{ADMIN}{report.pk}/publish/", HTTP_HOST=JYJ)
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.PUBLISHED and report.published_by.username == "jyj_head"
+    # What the head typed is shown as text in the PDF, never read as markup.
+    pdf = Client().get(f"/catalogue/reports/{report.pk}/pdf/", HTTP_HOST=JYJ)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert '<img src="/etc/passwd">' in text and "a<b" in text

@@ -140,9 +140,13 @@ def _start_server(port, settings_module):
 @pytest.fixture(scope="module")
 def planted(django_db_blocker, live_server_url, external_server):
     """Two committed departments: `insok` (clean) and `insbad` (every planted problem)."""
+    from plugins.inspection.models import TrustedInternalHost
     from tenants.provisioning import create_department
 
     with django_db_blocker.unblock():
+        # "The internet" runs on loopback, which the crawler refuses unless the centre lists it.
+        trusted = TrustedInternalHost.objects.create(host=external_server.split("//", 1)[1],
+                                                     reason="测试中代表外部网站的本机服务器")
         clean = create_department(name="区审计局", host_prefix=CLEAN)
         dirty = create_department(name="区统计局", host_prefix=DIRTY)
         with tenant_context(clean):
@@ -168,6 +172,7 @@ def planted(django_db_blocker, live_server_url, external_server):
 
         with django_db_blocker.unblock():
             connection.set_schema_to_public()
+            trusted.delete()
             for department in (clean, dirty):
                 PublishedItem.objects.filter(department=department).delete()
                 set_status(department, "archived", "巡检测试结束")

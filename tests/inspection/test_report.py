@@ -219,3 +219,32 @@ def test_a_column_gap_counts_from_the_last_item_before_the_period(year):
     news = next(b for b in rows_by_prefix(report)["wjj"].column_breaks if b.column == "部门动态")
     assert news.overdue_days == 27 + 17
     assert news.periods == [(date(2025, 2, 1), date(2025, 2, 28)), (date(2025, 3, 14), date(2025, 3, 31))]
+
+
+EVIL_TITLES = ['=HYPERLINK("http://evil/","x")', '<img src="/etc/passwd">', "a<b"]
+
+
+def test_exports_show_what_people_typed_as_text(year):
+    """Titles typed by people land in the workbook as text cells and in the PDF literally: no
+    formula runs in the spreadsheet and no markup (an embedded local file) in the PDF."""
+    from openpyxl import load_workbook
+    from portal.governance.models import UnreviewedPublication
+    from pypdf import PdfReader
+
+    jyj, _ = year
+    for title in EVIL_TITLES:
+        publication = UnreviewedPublication.objects.create(department=jyj, page_id=1, title=title, route="direct",
+                                                           username="jyj_head")
+        UnreviewedPublication.objects.filter(pk=publication.pk).update(time=at(date(2025, 5, 9)))
+    centre = login("center_admin")
+    workbook = load_workbook(io.BytesIO(centre.get(f"{ADMIN}report.xlsx", YEAR, HTTP_HOST="www.localhost").content))
+    cells = {cell.value: cell for row in workbook["未审核发布"].iter_rows() for cell in row}
+    for title in EVIL_TITLES:
+        assert cells[title].data_type == "s"
+
+    response = centre.get(f"{ADMIN}report.pdf", YEAR, HTTP_HOST="www.localhost")
+    assert response.status_code == 200
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    compact = "".join(text.split())
+    for title in EVIL_TITLES:
+        assert "".join(title.split()) in compact

@@ -417,3 +417,30 @@ def test_department_asks_for_an_extension_and_the_centre_decides(db, departments
     assert letter.due_date == date(2025, 10, 16) and letter.extension_requested_days is None
     assert [event.action for event in letter.events.all()][-4:] == ["ask_extension", "deny_extension",
                                                                    "ask_extension", "extend"]
+
+
+def test_a_published_reply_is_masked_like_the_letter(db, departments):
+    """A reply that quotes the writer's name, mobile, ID number or e-mail back shows none of them
+    on the public page or in the search document; the writer's own look-up still reads it whole."""
+    from plugins.mailbox.hooks import search_documents
+
+    citizen = Client()
+    letter = write_letter(citizen)
+    centre = login("center_admin")
+    centre.post(f"{ADMIN}{letter.pk}/forward/", {"department": departments["jyj"].pk, "reason": ""}, HTTP_HOST=WWW)
+    text = "张三您好：已电话 13912345678 联系您，核对身份证 110105198001011238，材料发至 zhangsan@example.com。"
+    login("jyj_editor").post(f"{ADMIN}{letter.pk}/reply/", {"text": text}, HTTP_HOST=JYJ)
+    login("jyj_head").post(f"{ADMIN}{letter.pk}/approve/", HTTP_HOST=JYJ)
+    assert centre.post(f"{ADMIN}{letter.pk}/publish/", HTTP_HOST=WWW).status_code == 302
+
+    public = citizen.get(f"/mailbox/letters/{letter.pk}/", HTTP_HOST=WWW).content.decode()
+    reply = public[public.index('class="reply-text"'):]
+    assert "某某您好" in reply and "1391***5678" in reply and "1101**********1238" in reply and "***@***" in reply
+    for secret in ("张三", "13912345678", "110105198001011238", "zhangsan@example.com"):
+        assert secret not in public
+    document = next(d for d in search_documents(departments["jyj"]) if d["object_id"] == letter.pk)
+    for secret in ("张三", "13912345678", "110105198001011238", "zhangsan@example.com"):
+        assert secret not in document["body_text"]
+    assert "1391***5678" in document["body_text"]
+    own = citizen.get(f"/mailbox/query/?code={letter.query_code}", HTTP_HOST=WWW).content.decode()
+    assert "13912345678" in own

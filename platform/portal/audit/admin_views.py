@@ -16,6 +16,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from portal.exporting import csv_cell, xlsx_row
+
 from .events import EVENT_LABELS, event_label
 from .log import record
 from .models import AuditEvent
@@ -102,14 +104,6 @@ def _filtered(request):
     return form, events
 
 
-# A cell starting with these is a formula to Excel: a logged title like "=HYPERLINK(…)" must stay text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(value: str) -> str:
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
 def _row(event: AuditEvent) -> list:
     return [
         timezone.localtime(event.time).strftime("%Y-%m-%d %H:%M:%S"),
@@ -166,7 +160,7 @@ def audit_export_csv(request):
     def lines():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow([_as_text(value) for value in _row(event)])
+            yield writer.writerow([csv_cell(value) for value in _row(event)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
@@ -176,7 +170,6 @@ def audit_export_csv(request):
 @audit_admin_required
 def audit_export_xlsx(request):
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     _, events = _filtered(request)
@@ -186,19 +179,9 @@ def audit_export_xlsx(request):
     for column, width in zip("ABCDEFGHI", [20, 16, 12, 14, 8, 16, 18, 40, 40], strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    header = []
-    for title in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
+    xlsx_row(sheet, EXPORT_COLUMNS, font=Font(bold=True))
     for event in events.iterator(chunk_size=2000):
-        cells = []
-        for value in _row(event):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # text, never a formula
-            cells.append(cell)
-        sheet.append(cells)
+        xlsx_row(sheet, _row(event))
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from .scanning import ScanResult, scan_page
+from .scanning import ScanResult, Segment, content_hash, scan_page, scan_segments
 
 ACTION_LABELS = {"submit": "提交审核", "publish": "发布", "approve": "审核通过"}
+HELD_CONTENT = "内容含涉密标识、个人信息或无法自动检查的附件"
 
 
 class PublishingBlocked(ValidationError):
@@ -39,6 +40,8 @@ class PublishingBlocked(ValidationError):
 class ConfidentialityBlocked(PublishingBlocked):
     """Blocking hits and no 保密审查 that agrees to publish this content."""
 
+    target = ""  # what was blocked, for the audit log, when it is not a page
+
     def __init__(self, page, result: ScanResult, action: str, *, decision=None, user=None):
         self.result = result
         self.action = action
@@ -47,7 +50,7 @@ class ConfidentialityBlocked(PublishingBlocked):
         if decision is not None:
             lead = f"保密审查不同意发布本内容（理由：{decision.reason}），不能{ACTION_LABELS.get(action, action)}"
         else:
-            lead = f"内容含涉密标识或个人信息，须经保密审查同意后才能{ACTION_LABELS.get(action, action)}"
+            lead = f"{HELD_CONTENT}，须经保密审查同意后才能{ACTION_LABELS.get(action, action)}"
         text = f"{lead}：" + "；".join(hit.message for hit in hits)
         super().__init__(text, page=page, user=user)
 
@@ -66,8 +69,8 @@ class ConfidentialityBlocked(PublishingBlocked):
             )
         else:
             lead = format_html(
-                "内容含涉密标识或个人信息，须经保密审查同意后才能{}。请删除下列内容，"
-                "或请安全管理员进行保密审查：", ACTION_LABELS.get(self.action, self.action),
+                "{}，须经保密审查同意后才能{}。请删除下列内容（无法检查的附件可换成 PDF、DOCX 或 TXT），"
+                "或请安全管理员进行保密审查：", HELD_CONTENT, ACTION_LABELS.get(self.action, self.action),
             )
         link = format_html(' <a href="{}">保密审查</a>', self.review_url) if self.review_url else ""
         return format_html("{}<ul>{}</ul>{}", lead, items, link)
@@ -95,7 +98,7 @@ class ConfidentialityBlocked(PublishingBlocked):
             )
         audit_record(
             "confidentiality_block", request=request, user=user, success=False, department=department,
-            target=_target(self.page),
+            target=_target(self.page) or getattr(self, "target", ""),
             details={"action": self.action, "hits": [hit.message for hit in self.result.blocking],
                      "content_hash": self.result.content_hash},
         )
@@ -134,6 +137,23 @@ def check_publishable(page, action: str, *, user=None) -> ScanResult:
     if decision is not None and decision.approved:
         return result
     raise ConfidentialityBlocked(page, result, action, decision=decision, user=user)
+
+
+def check_text_publishable(texts: list[tuple[str, str]], action: str, *, department, user=None,
+                           target: str = "") -> ScanResult:
+    """The same gate for content that is not an article (a plugin's report, say): `texts` are
+    (where, text) pairs named as the person's form names them. Raises `ConfidentialityBlocked`
+    (without a page) unless nothing blocks or a 保密审查 agreed to exactly this content."""
+    segments = [Segment(place, text or "") for place, text in texts]
+    result = ScanResult(segments=segments, hits=scan_segments(segments), content_hash=content_hash(segments))
+    if not result.blocking:
+        return result
+    decision = latest_decision(department, result.content_hash)
+    if decision is not None and decision.approved:
+        return result
+    blocked = ConfidentialityBlocked(None, result, action, decision=decision, user=user)
+    blocked.target = target
+    raise blocked
 
 
 def can_review(user) -> bool:

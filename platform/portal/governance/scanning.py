@@ -13,7 +13,12 @@ found, where (the segment and the character in it), and for a 错敏词 what to 
 
 Attachments are read as text: PDF through pypdf, DOCX through python-docx (paragraphs, tables,
 text boxes, headers and footers), plain text, and the text of old binary Word/WPS files
-approximately. Other formats cannot be read; they are reported as notices, not as hits.
+approximately. An attachment the scanner cannot read — another type (images, archives,
+spreadsheets, OFD), an encrypted or broken file, a PDF without a text layer, or one whose
+extraction reaches a bound (`GOVERNANCE_SCAN_LIMITS`: a DOCX's members and unpacked size, a
+PDF's pages, the characters read) — is itself a blocking hit: what nobody checked does not go
+out before a 安全管理员's 保密审查. The bounds keep a small hostile file (a zip bomb) from taking a
+worker's memory or time.
 """
 
 from __future__ import annotations
@@ -31,14 +36,16 @@ from pathlib import PurePosixPath
 from django.core.exceptions import ObjectDoesNotExist
 
 # Bump when extraction changes, so cached attachment texts are read again.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 CLASSIFICATION = "classification"
 SENSITIVE = "sensitive"
 ID_NUMBER = "id_number"
 MOBILE = "mobile"
 BANK_CARD = "bank_card"
+UNSCANNABLE = "unscannable"
 PERSONAL_KINDS = (ID_NUMBER, MOBILE, BANK_CARD)
 KIND_LABELS = {
+    UNSCANNABLE: "无法检查的附件",
     CLASSIFICATION: "涉密标识",
     SENSITIVE: "错敏词",
     ID_NUMBER: "身份证号码",
@@ -94,10 +101,12 @@ class Hit:
 
     @property
     def position(self) -> str:
-        return f"{self.place}第 {self.offset} 字"
+        return f"{self.place}第 {self.offset} 字" if self.offset else self.place
 
     @property
     def message(self) -> str:
+        if self.kind == UNSCANNABLE:
+            return f"附件“{self.quote}”{self.note}，无法自动检查是否含涉密信息和个人信息"
         if self.kind == CLASSIFICATION:
             return f"发现涉密标识“{self.quote}”（{self.position}）"
         if self.kind == SENSITIVE:
@@ -128,6 +137,31 @@ class ScanResult:
     @property
     def warnings(self) -> list[Hit]:
         return [hit for hit in self.hits if not hit.blocking]
+
+
+class Unscannable(Exception):
+    """The file cannot be checked; the message says why, in words for the editor."""
+
+
+DEFAULT_SCAN_LIMITS = {
+    "zip_members": 2000,  # parts of a DOCX
+    "zip_unpacked_bytes": 64 * 1024 * 1024,  # all parts together, as declared and as read
+    "zip_ratio": 200,  # unpacked / packed size of one part larger than 1 MB
+    "pdf_pages": 1000,
+    "characters": 2_000_000,  # text read from one attachment
+}
+
+
+def scan_limits() -> dict:
+    from django.conf import settings
+
+    return {**DEFAULT_SCAN_LIMITS, **getattr(settings, "GOVERNANCE_SCAN_LIMITS", {})}
+
+
+def _count_characters(units: list[tuple[str, str]], limits: dict) -> list[tuple[str, str]]:
+    if sum(len(text) for _, text in units) > limits["characters"]:
+        raise Unscannable(f"文字超过 {limits['characters']} 字，超出检查上限")
+    return units
 
 
 def mask(value: str) -> str:
@@ -383,14 +417,49 @@ def body_segments(body) -> list[Segment]:
 def _pdf_units(data: bytes) -> list[tuple[str, str]]:
     from pypdf import PdfReader
 
+    limits = scan_limits()
     reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise ValueError("encrypted")
-    units = []
+    if reader.is_encrypted:
+        # An owner password alone (printing restricted) still opens with the empty user password.
+        try:
+            opened = reader.decrypt("")
+        except Exception:  # noqa: BLE001 - an unsupported cipher is as closed as a password
+            opened = 0
+        if not opened:
+            raise Unscannable("已加密，无法读取")
+    if len(reader.pages) > limits["pdf_pages"]:
+        raise Unscannable(f"超过 {limits['pdf_pages']} 页，超出检查上限")
+    units, characters = [], 0
     for page_number, page in enumerate(reader.pages, start=1):
-        lines = [line for line in (page.extract_text() or "").splitlines() if line.strip()]
+        text = page.extract_text() or ""
+        characters += len(text)
+        if characters > limits["characters"]:
+            raise Unscannable(f"文字超过 {limits['characters']} 字，超出检查上限")
+        lines = [line for line in text.splitlines() if line.strip()]
         units.extend((f"第 {page_number} 页第 {line_number} 行", line) for line_number, line in enumerate(lines, 1))
+    if reader.pages and not units:
+        raise Unscannable("没有可读取的文字（可能是扫描件或图片）")
     return units
+
+
+def _check_zip(data: bytes, limits: dict) -> None:
+    """A DOCX is a zip: refuse one whose parts would unpack beyond the bounds before any is read.
+    The sizes checked are the declared ones; `zipfile` stops reading a part at its declared size
+    (and fails its checksum), so a part cannot unpack to more than it declares."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise Unscannable("无法读取（文件已损坏或不是有效的 DOCX）") from error
+    members = archive.infolist()
+    if len(members) > limits["zip_members"]:
+        raise Unscannable(f"包含超过 {limits['zip_members']} 个部件，超出检查上限")
+    if sum(member.file_size for member in members) > limits["zip_unpacked_bytes"]:
+        raise Unscannable(f"解压后超过 {limits['zip_unpacked_bytes'] // (1024 * 1024)} MB，超出检查上限")
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > limits["zip_ratio"] * max(member.compress_size, 1):
+            raise Unscannable("压缩比异常（疑似压缩炸弹），超出检查上限")
 
 
 def _docx_units(data: bytes) -> list[tuple[str, str]]:
@@ -399,6 +468,8 @@ def _docx_units(data: bytes) -> list[tuple[str, str]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    limits = scan_limits()
+    _check_zip(data, limits)
     document = Document(io.BytesIO(data))
     units: list[tuple[str, str]] = []
     paragraph_number = table_number = 0
@@ -433,7 +504,7 @@ def _docx_units(data: bytes) -> list[tuple[str, str]]:
             text = "\n".join(p.text for p in part.paragraphs).strip()
             if text:
                 units.append((name, text))
-    return units
+    return _count_characters(units, limits)
 
 
 _READABLE_RUN = re.compile(
@@ -450,7 +521,7 @@ def _legacy_word_units(data: bytes) -> list[tuple[str, str]]:
         for piece in run.split("\r"):
             if len(piece.strip()) >= 2 and re.search(r"[\u4e00-\u9fff0-9★]", piece):
                 units.append((f"文字第 {len(units) + 1} 处", piece.strip()))
-    return units
+    return _count_characters(units, scan_limits())
 
 
 def _text_units(data: bytes) -> list[tuple[str, str]]:
@@ -461,8 +532,9 @@ def _text_units(data: bytes) -> list[tuple[str, str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ValueError("encoding")
-    return [(f"第 {number} 行", line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+        raise Unscannable("无法识别文字编码，无法读取")
+    units = [(f"第 {number} 行", line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    return _count_characters(units, scan_limits())
 
 
 READERS = {".pdf": _pdf_units, ".docx": _docx_units, ".txt": _text_units, ".doc": _legacy_word_units,
@@ -478,7 +550,8 @@ def attachment_label(attachment) -> str:
 
 
 def document_units(document) -> tuple[list[tuple[str, str]], str | None, str]:
-    """(units, problem, fingerprint) of a stored document; text is cached by the file's hash."""
+    """(units, problem, fingerprint) of a stored document; text is cached by the file's hash.
+    `problem` says why the file could not be checked (then it is held for a 保密审查)."""
     from django.core.cache import cache
 
     extension = PurePosixPath(document.file.name).suffix.lower()
@@ -489,11 +562,11 @@ def document_units(document) -> tuple[list[tuple[str, str]], str | None, str]:
             with document.file.open("rb") as handle:
                 data = handle.read()
         except OSError:
-            return [], "无法读取文件", ""
+            return [], "无法读取（文件不存在或无法打开）", ""
         fingerprint = hashlib.sha1(data).hexdigest()
     reader = READERS.get(extension)
     if reader is None:
-        return [], f"{extension or '该'}格式无法自动检查", fingerprint
+        return [], f"是不支持检查的文件类型（{extension or '无扩展名'}）", fingerprint
     key = f"governance:text:{EXTRACTOR_VERSION}:{fingerprint}:{extension}"
     cached = cache.get(key)
     if cached is not None:
@@ -505,19 +578,22 @@ def document_units(document) -> tuple[list[tuple[str, str]], str | None, str]:
             with document.file.open("rb") as handle:
                 data = handle.read()
         units = reader(data)
-    except Exception:  # noqa: BLE001 - a broken or encrypted file is reported, not raised
-        problem = "文件无法读取（可能已损坏或加密）"
+    except Unscannable as reason:
+        units, problem = [], str(reason)
+    except Exception:  # noqa: BLE001 - a broken file is held for review, not raised
+        units, problem = [], "无法读取（文件已损坏）"
     cache.set(key, {"units": units, "problem": problem}, 24 * 3600)
     return units, problem, fingerprint
 
 
-def page_content(page) -> tuple[list[Segment], list[str], list[str]]:
-    """(segments, notices, fingerprints) of an article as it would be published."""
+def page_content(page) -> tuple[list[Segment], list[str], list[str], list[Hit]]:
+    """(segments, notices, fingerprints, unscannable attachments) of an article as it would be
+    published."""
     segments = [Segment("标题", page.title or "")]
     if getattr(page, "summary", ""):
         segments.append(Segment("摘要", page.summary))
     segments.extend(body_segments(getattr(page, "body", None)))
-    notices, fingerprints = [], []
+    notices, fingerprints, unscannable = [], [], []
     attachments = getattr(page, "attachments", None)
     for attachment in attachments.all() if attachments is not None else []:
         if attachment.document_id is None:
@@ -531,9 +607,9 @@ def page_content(page) -> tuple[list[Segment], list[str], list[str]]:
         units, problem, fingerprint = document_units(attachment.document)
         fingerprints.append(f"{label}:{fingerprint}")
         if problem:
-            notices.append(f"附件“{label}”{problem}，请人工确认不含涉密信息和个人信息")
+            unscannable.append(Hit(UNSCANNABLE, label, f"附件“{label}”", 0, note=problem))
         segments.extend(Segment(f"附件“{label}”{unit}", text) for unit, text in units)
-    return segments, notices, fingerprints
+    return segments, notices, fingerprints, unscannable
 
 
 def content_hash(segments: list[Segment], fingerprints: list[str] = ()) -> str:
@@ -543,9 +619,9 @@ def content_hash(segments: list[Segment], fingerprints: list[str] = ()) -> str:
 
 
 def scan_page(page, terms: Terms | None = None) -> ScanResult:
-    segments, notices, fingerprints = page_content(page)
+    segments, notices, fingerprints, unscannable = page_content(page)
     return ScanResult(
-        segments=segments, hits=scan_segments(segments, terms), notices=notices,
+        segments=segments, hits=unscannable + scan_segments(segments, terms), notices=notices,
         content_hash=content_hash(segments, fingerprints),
     )
 

@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from . import views
-from .confidentiality import ConfidentialityBlocked, can_review, check_publishable
+from .confidentiality import HELD_CONTENT, ConfidentialityBlocked, can_review, check_publishable
 from .middleware import blocked_response
 from .models import ScanTerm
 from .scanning import scan_page
@@ -61,7 +61,7 @@ def _warn_after_save(request, page):
     if result.blocking and not page.specific.live:
         items = format_html_join("", "<li>{}</li>", ((hit.message,) for hit in result.blocking))
         messages.warning(
-            request, format_html("内容含涉密标识或个人信息，提交审核前须删除或经保密审查同意：<ul>{}</ul>", items)
+            request, format_html("{}，提交审核前须删除或经保密审查同意：<ul>{}</ul>", HELD_CONTENT, items)
         )
 
 

@@ -247,6 +247,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WAGTAIL_SITE_NAME = "源城区人民政府"
 WAGTAILADMIN_BASE_URL = f"{PUBLIC_SCHEME}://{PORTAL_HOST_PREFIX}.{DOMAIN_SUFFIX}"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Upload limits per kind of file (bytes): documents, and images (also when uploaded as documents).
+UPLOAD_SIZE_LIMITS = {"document": 50 * 1024 * 1024, "image": 10 * 1024 * 1024}
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = UPLOAD_SIZE_LIMITS["image"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.governance.uploads.DocumentForm"
+# Bounds of reading an attachment's text for the 保密 scan; see portal.governance.scanning.
+GOVERNANCE_SCAN_LIMITS = {
+    "zip_members": 2000, "zip_unpacked_bytes": 64 * 1024 * 1024, "zip_ratio": 200, "pdf_pages": 1000,
+    "characters": 2_000_000,
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "rar", "txt", "jpg", "png"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
