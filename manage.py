@@ -10,6 +10,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:  # a missing or unsafe setting: say which, without a stack trace
+        sys.exit(f"配置错误：{error}")
