@@ -129,3 +129,21 @@ def test_production_requires_the_key(db):
                           env={**env, "TOTP_ENCRYPTION_KEY": Fernet.generate_key().decode()},
                           cwd=ROOT / "platform", capture_output=True, text=True)
     assert good.returncode == 0, good.stderr
+
+
+def test_a_new_key_takes_over_after_rotation(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    admin = User.objects.get(username="center_admin")
+    secret = give_device(admin)
+    before = _stored_secret(admin)
+    settings.TOTP_ENCRYPTION_KEY_FALLBACKS = [_old_key(settings)]
+    settings.TOTP_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    output = StringIO()
+    call_command("rotate_totp_key", stdout=output)
+    assert "已重新加密 1 个动态口令密钥" in output.getvalue()
+    assert _stored_secret(admin) != before
+    settings.TOTP_ENCRYPTION_KEY_FALLBACKS = []  # the old key is gone
+    assert TOTPDevice.objects.get(user=admin).secret == secret
