@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_GET
 
+from .accounts.view_restrictions import file_restriction_response, media_owner
 from .models import PublishedItem
 
 API_PAGE_SIZE = 50
@@ -24,9 +25,11 @@ def to_portal(request):
 
 @require_GET
 def serve_media(request, path):
-    """Serve this department's uploads from MEDIA_ROOT/<schema>/ (nginx does this in production).
+    """Serve this department's uploads from MEDIA_ROOT/<schema>/.
 
     The storage names them /media/<schema>/<file>; another schema's prefix is not found here.
+    A document, an original image or a rendition is served only to those who may see it: the
+    same checks as the document view (private collections, files used only on private pages).
     """
     schema, _, relative = path.partition("/")
     if schema != connection.schema_name:
@@ -35,6 +38,13 @@ def serve_media(request, path):
     target = (root / relative).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404("文件不存在")
+    owner = media_owner(target.relative_to(root).as_posix())
+    if owner is None:  # a document or image file that no row owns any more
+        raise Http404("文件不存在")
+    if owner is not False:
+        refusal = file_restriction_response(request, owner)
+        if refusal is not None:
+            return refusal
     content_type = mimetypes.guess_type(str(target))[0] or "application/octet-stream"
     return FileResponse(target.open("rb"), content_type=content_type)
 

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
+        from .view_restrictions import install
+
+        install()  # Wagtail's view restrictions, made department-aware for every route

@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from .encryption import EncryptedSecretField
+
 # How many of a person's latest passwords may not be used again (第十四条, 等保 level 3).
 PASSWORD_HISTORY_SIZE = 5
 
@@ -137,10 +139,13 @@ class PasswordHistory(models.Model):
 
 
 class TOTPDevice(models.Model):
-    """A central administrator's authenticator app (TOTP, RFC 6238): the second factor."""
+    """A central administrator's authenticator app (TOTP, RFC 6238): the second factor.
+
+    The secret is stored encrypted (`encryption.EncryptedSecretField`, key from the settings).
+    """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name="用户")
-    secret = models.CharField("密钥", max_length=64)
+    secret = EncryptedSecretField("密钥")
     confirmed_at = models.DateTimeField("绑定时间", default=timezone.now)
     # The time step of the last code accepted: a code is good once (no replay).
     last_time_step = models.BigIntegerField("最近使用的时间片", default=0)

@@ -92,10 +92,7 @@ def totp_enrol(request):
     locked = _locked_out(request)
     if locked is not None:
         return locked
-    # The secret waits in the (server-side) session until a code proves the app has it.
-    secret = request.session.get(totp.PENDING_SECRET_KEY)
-    if not secret:
-        secret = request.session[totp.PENDING_SECRET_KEY] = totp.new_secret()
+    secret = totp.pending_secret(request.session)
     form = TOTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = totp.enrol(user, secret, form.cleaned_data["code"])

@@ -5,6 +5,9 @@ Anyone who holds a central role, and every superuser, proves a code from an auth
 works; department staff are not asked. A session counts as verified when it carries the id of the
 person's current device under `SESSION_KEY`, so resetting a device (a lost phone) unverifies
 every session at once.
+
+Secrets are kept encrypted at rest (`encryption`): in the device row, and in the session while an
+enrolment waits for its first code.
 """
 
 import pyotp
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from pyotp.utils import strings_equal
 
+from . import encryption
 from .models import CentralRoleAssignment, TOTPDevice, User
 
 SESSION_KEY = "portal_second_factor_device"
@@ -45,6 +49,21 @@ def mark_verified(session, device: TOTPDevice) -> None:
 
 def new_secret() -> str:
     return pyotp.random_base32()
+
+
+def pending_secret(session) -> str:
+    """The secret shown for enrolment until a code proves the app has it (made on first use).
+
+    Sessions are rows in the database too, so the secret waits there encrypted."""
+    stored = session.get(PENDING_SECRET_KEY)
+    if stored:
+        try:
+            return encryption.decrypt(stored)
+        except encryption.SecretDecryptionError:
+            pass  # nothing is bound yet: a new secret (and QR code) costs the person nothing
+    secret = new_secret()
+    session[PENDING_SECRET_KEY] = encryption.encrypt(secret)
+    return secret
 
 
 def _time_step(secret: str, code: str) -> int | None:

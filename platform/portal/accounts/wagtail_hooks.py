@@ -1,6 +1,7 @@
 """Admin pages of account security: second factor, password change, the people menu for
-security administrators (system administrators find 人员管理 in the core's central menu), and
-双人审批 for the three separated administrators."""
+security administrators (system administrators find 人员管理 in the core's central menu),
+双人审批 for the three separated administrators, and the check that keeps documents of private
+pages private (`view_restrictions`)."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -45,3 +46,11 @@ def change_password_item(request):
         "label": "修改密码",
         "help_text": "密码每 90 天至少修改一次，不能与最近 5 次相同。",
     }
+
+
+@hooks.register("before_serve_document")
+def documents_used_only_on_private_pages(document, request):
+    """Wagtail checks the document's collection; a document used only on private pages is private too."""
+    from .view_restrictions import file_restriction_response
+
+    return file_restriction_response(request, document)

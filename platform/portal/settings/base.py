@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A central account that owes its second factor is a visitor outside the admin.
+    "portal.accounts.middleware.SecondFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A blocked submit or publish (保密审查, review rules) becomes a message on the edit screen.
@@ -173,6 +175,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.accounts.validators.CompositionValidator"},
     {"NAME": "portal.accounts.validators.PasswordHistoryValidator"},
 ]
+# The key that encrypts TOTP secrets at rest (`portal.accounts.encryption`): a Fernet key, kept
+# apart from the database. Unset here, it is derived from SECRET_KEY; production requires it.
+TOTP_ENCRYPTION_KEY = os.environ.get("TOTP_ENCRYPTION_KEY", "")
+# Earlier keys, comma-separated, while a new key is introduced: they still decrypt.
+TOTP_ENCRYPTION_KEY_FALLBACKS = [key for key in os.environ.get("TOTP_ENCRYPTION_KEY_FALLBACKS", "").split(",") if key]
 LOGIN_URL = "wagtailadmin_login"
 # Passwords are set only through 人员管理 and the 修改密码 page, which keep history, the first-login
 # change and the audit log; Wagtail's own password panel, e-mail reset and user-form password are off.

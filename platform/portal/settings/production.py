@@ -4,6 +4,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.accounts.encryption import GENERATE_HINT, check_key
+
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
@@ -14,6 +16,14 @@ if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 DATABASE_URL")
 if "ELASTICSEARCH_URL" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 ELASTICSEARCH_URL")
+if not TOTP_ENCRYPTION_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "生产环境必须通过环境变量 TOTP_ENCRYPTION_KEY 设置动态口令密钥的加密密钥，并与数据库分开保管；"
+        f"可用以下命令生成：{GENERATE_HINT}"
+    )
+for _name, _key in [("TOTP_ENCRYPTION_KEY", TOTP_ENCRYPTION_KEY),  # noqa: F405
+                    *(("TOTP_ENCRYPTION_KEY_FALLBACKS", key) for key in TOTP_ENCRYPTION_KEY_FALLBACKS)]:  # noqa: F405
+    check_key(_key, _name)
 ALLOWED_HOSTS = [host for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS，例如 .yuancheng.gov.cn")
