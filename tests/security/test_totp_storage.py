@@ -94,7 +94,7 @@ def _old_key(settings) -> str:
 
 
 def test_the_migration_encrypts_secrets_stored_before_it(db):
-    migration = importlib.import_module("portal.accounts.migrations.0003_encrypt_totp_secrets")
+    migration = importlib.import_module("portal.accounts.migrations.0004_encrypt_totp_secrets")
     admin = User.objects.get(username="center_admin")
     secret = give_device(admin)
     with connection.cursor() as cursor:  # as the row was before: the secret in plain text
