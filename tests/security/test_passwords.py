@@ -160,14 +160,14 @@ def test_wagtails_own_password_paths_are_closed(editor):
 # What production settings require besides secrets and services (see tests/operations).
 PRODUCTION_SITE = {"DOMAIN_SUFFIX": "yuancheng.gov.cn", "PUBLIC_SCHEME": "https", "PUBLIC_PORT": "",
                    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "MEDIA_ROOT": "/srv/media",
-                   "BACKUP_DIR": "/srv/backups"}
+                   "BACKUP_DIR": "/srv/backups", "TOTP_ENCRYPTION_KEY": "A" * 43 + "="}
 
 
 def _production_settings() -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "SECRET_KEY": "x" * 64, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
            "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
-           "STATIC_ROOT": "/tmp/static", "TOTP_ENCRYPTION_KEY": "A" * 43 + "=", **PRODUCTION_SITE,
+           "STATIC_ROOT": "/tmp/static", **PRODUCTION_SITE,
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform"), os.environ.get("PYTHONPATH", "")])}
     script = ("import json; from portal.settings import production as s; print(json.dumps({"
               "'validators': s.AUTH_PASSWORD_VALIDATORS, 'session_secure': s.SESSION_COOKIE_SECURE, "
