@@ -14,6 +14,16 @@ if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 DATABASE_URL")
 if "ELASTICSEARCH_URL" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 ELASTICSEARCH_URL")
+if "CACHE_URL" not in os.environ and "REDIS_URL" not in os.environ:
+    raise ImproperlyConfigured(
+        "生产环境必须设置 CACHE_URL（或 REDIS_URL），指向所有应用服务器共用的 Valkey/Redis，例如 redis://10.0.0.5:6379/0"
+    )
+for _alias, _cache in CACHES.items():  # noqa: F405
+    if not _cache["BACKEND"].endswith("RedisCache"):
+        raise ImproperlyConfigured(
+            f"生产环境不能使用进程内缓存（CACHES[{_alias!r}] 为 {_cache['BACKEND']}）："
+            "请把 CACHE_URL 设为所有应用服务器共用的 Valkey/Redis 地址"
+        )
 ALLOWED_HOSTS = [host for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS，例如 .yuancheng.gov.cn")
