@@ -43,7 +43,7 @@ def _shared_only_apps() -> set[str]:
 def tags_for_write(instance) -> list[str]:
     meta = instance._meta
     label = meta.label_lower
-    if meta.app_label in IGNORED_APPS or label in IGNORED_MODELS:
+    if meta.app_config is None or meta.app_label in IGNORED_APPS or label in IGNORED_MODELS:
         return []
     if label in ("tenants.department", "tenants.domain"):
         department = instance if label == "tenants.department" else getattr(instance, "tenant", None)
