@@ -213,14 +213,13 @@ def test_scheduled_publishing_shows_when_it_goes_live(departments):
 
 
 def test_theme_publish_and_department_status_show_at_once(departments):
+    from tenants.provisioning import set_status
     from themes.models import DEFAULT_MAIN_COLOUR, ThemeSettings
     from themes.services import draft_initial, publish_draft, save_draft
 
-    from tenants.provisioning import set_status
-
     warm(JYJ, "/", ARTICLE)
     warm(WJJ, "/")
-    values = {name: "" for name in ThemeSettings.EDITABLE_FIELDS}
+    values = dict.fromkeys(ThemeSettings.EDITABLE_FIELDS, "")
     values.update(draft_initial(), main_colour=DEFAULT_MAIN_COLOUR, site_name="源城区人民政府新名称")
     save_draft(values, user=None)
     publish_draft(user=None)
