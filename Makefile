@@ -1,10 +1,12 @@
 # One command to try the platform, one to test it. Both set everything up on a fresh machine
-# (Python 3.11, Java 17, Maven): virtual environment, PostgreSQL, Elasticsearch, migrations.
+# (Python 3.11, Java 17, Maven): virtual environment, PostgreSQL, Elasticsearch, the shared store
+# (Valkey: page cache, invalidation, rate limits), migrations.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 export GOVSITE_ES_PORT ?= 9250
 export GOVSITE_PG_PORT ?= 54329
+export GOVSITE_STORE_PORT ?= 56379
 
 .PHONY: install system-packages test-packages services stop-services migrate demo test bench clean
 
@@ -27,8 +29,10 @@ test-packages:
 services: system-packages install
 	$(PY) services/postgres.py start
 	$(PY) services/elasticsearch.py start
+	$(PY) services/store.py start
 
 stop-services:
+	-$(PY) services/store.py stop
 	-$(PY) services/elasticsearch.py stop
 	-$(PY) services/postgres.py stop
 

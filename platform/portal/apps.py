@@ -7,3 +7,4 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (publishing keeps the projection in step)
+        from .delivery import invalidation  # noqa: F401  (every change makes the cached pages it shows stale)

@@ -8,6 +8,12 @@ from .plugins import collected_urls, hooks_for
 from .timeliness_views import timeliness_report
 
 
+@hooks.register("before_serve_page")
+def note_served_page(page, request, serve_args, serve_kwargs):
+    """The page cache stores only the page types listed in portal.delivery.policy."""
+    request.served_page = page
+
+
 @hooks.register("register_admin_urls")
 def central_admin_urls():
     return [

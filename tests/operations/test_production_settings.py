@@ -41,8 +41,8 @@ def test_deployment_checks_pass_on_production_settings():
 
 
 @pytest.mark.parametrize(("variable", "value"), [
-    ("DOMAIN_SUFFIX", None), ("DOMAIN_SUFFIX", "localhost"), ("PUBLIC_SCHEME", None), ("PUBLIC_PORT", None),
-    ("PUBLIC_PORT", "8000"), ("EMAIL_BACKEND", None),
+    ("DOMAIN_SUFFIX", None), ("DOMAIN_SUFFIX", ""), ("PUBLIC_SCHEME", None), ("PUBLIC_PORT", None),
+    ("EMAIL_BACKEND", None), ("CACHE_URL", None), ("TOTP_ENCRYPTION_KEY", None),
     ("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"), ("MEDIA_ROOT", None),
     ("BACKUP_DIR", None), ("SECRET_KEY", "dev-only-insecure-key-change-me"), ("ALLOWED_HOSTS", None),
 ])

@@ -97,6 +97,8 @@ PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
 ROOT_URLCONF = "portal.urls_tenant"
 
 MIDDLEWARE = [
+    # First: a cached public page is answered before the tenant lookup, without the database.
+    "portal.delivery.middleware.PageCacheMiddleware",
     "tenants.middleware.DepartmentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -208,20 +210,44 @@ AXES_VERBOSE = False
 # Proxies in front of the app that append to X-Forwarded-For (nginx in production); 0 = none.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# One store for every app process and server (Valkey or Redis, `services/store.py` in development and
+# tests): the page cache and its invalidation counters, the theme and mode schedule, navigation and
+# rate limits. A per-process cache would let one server keep showing what another has withdrawn.
+# CACHE_URL (or REDIS_URL) names it: redis://host:port/db, rediss://… or unix://…; `locmem://` is
+# accepted outside production only.
+CACHE_URL = os.environ.get(
+    "CACHE_URL",
+    os.environ.get("REDIS_URL", f"redis://127.0.0.1:{os.environ.get('GOVSITE_STORE_PORT', '56379')}/0"),
+)
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "govsite")
+
+
+def cache_backend(url: str) -> dict:
+    """The CACHES entry for a store URL."""
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "govsite"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"CACHE_URL 无法识别：{url}，应为 redis://主机:端口/库号 形式的 Valkey/Redis 地址")
+
+
 # Cache keys carry the schema, so one department never reads another's cached Site or page.
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "govsite"),
+        **cache_backend(CACHE_URL),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
-# What is the same for every site (the central theme and its mode schedule): the same store,
-# keys without a schema, so one deletion on save reaches every site.
-CACHES["shared"] = {
-    "BACKEND": CACHES["default"]["BACKEND"], "LOCATION": CACHES["default"]["LOCATION"], "KEY_PREFIX": "shared",
-}
+# What is the same for every site (the central theme and its mode schedule, the page cache and its
+# tag versions): the same store, keys without a schema.
+CACHES["shared"] = {**cache_backend(CACHE_URL), "KEY_PREFIX": CACHE_KEY_PREFIX + "-shared"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60

@@ -24,19 +24,30 @@ if not TOTP_ENCRYPTION_KEY:  # noqa: F405
 for _name, _key in [("TOTP_ENCRYPTION_KEY", TOTP_ENCRYPTION_KEY),  # noqa: F405
                     *(("TOTP_ENCRYPTION_KEY_FALLBACKS", key) for key in TOTP_ENCRYPTION_KEY_FALLBACKS)]:  # noqa: F405
     check_key(_key, _name)
+if "CACHE_URL" not in os.environ and "REDIS_URL" not in os.environ:
+    raise ImproperlyConfigured(
+        "生产环境必须设置 CACHE_URL（或 REDIS_URL），指向所有应用服务器共用的 Valkey/Redis，例如 redis://10.0.0.5:6379/0"
+    )
+for _alias, _cache in CACHES.items():  # noqa: F405
+    if not _cache["BACKEND"].endswith("RedisCache"):
+        raise ImproperlyConfigured(
+            f"生产环境不能使用进程内缓存（CACHES[{_alias!r}] 为 {_cache['BACKEND']}）："
+            "请把 CACHE_URL 设为所有应用服务器共用的 Valkey/Redis 地址"
+        )
 ALLOWED_HOSTS = [host for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host]
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("生产环境必须设置 ALLOWED_HOSTS，例如 .yuancheng.gov.cn")
 
-# Development defaults that would make a wrong site: links to *.localhost:8000 over http, and alerts
-# written to a folder nobody reads. Each must be said explicitly.
-if os.environ.get("DOMAIN_SUFFIX", "localhost") in ("", "localhost"):
+# Development defaults that would make a wrong site (links to *.localhost:8000 over http, alerts
+# written to a folder nobody reads) are never taken silently: each must be said explicitly.
+if not os.environ.get("DOMAIN_SUFFIX"):
     raise ImproperlyConfigured("生产环境必须设置 DOMAIN_SUFFIX（各网站的域名后缀，例如 yuancheng.gov.cn）")
 if os.environ.get("PUBLIC_SCHEME") not in ("https", "http"):
     raise ImproperlyConfigured("生产环境必须设置 PUBLIC_SCHEME（对外访问协议，通常为 https）")
-if "PUBLIC_PORT" not in os.environ or os.environ["PUBLIC_PORT"] == "8000":
+if "PUBLIC_PORT" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 PUBLIC_PORT（对外端口；使用 80/443 标准端口时设为空值）")
-if "EMAIL_BACKEND" not in os.environ or "filebased" in os.environ["EMAIL_BACKEND"]:
+if "EMAIL_BACKEND" not in os.environ or ("filebased" in os.environ["EMAIL_BACKEND"]
+                                          and "EMAIL_FILE_PATH" not in os.environ):
     raise ImproperlyConfigured("生产环境必须设置 EMAIL_BACKEND（例如 django.core.mail.backends.smtp.EmailBackend）"
                                "及 EMAIL_HOST、DEFAULT_FROM_EMAIL：值班告警和每日汇总要真正发出")
 if "MEDIA_ROOT" not in os.environ:

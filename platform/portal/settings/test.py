@@ -21,3 +21,6 @@ PUBLIC_PORT = os.environ.get("PUBLIC_PORT", os.environ.get("GOVSITE_TEST_PORT", 
 DATABASES["default"]["TEST"] = {"NAME": "test_govsite" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")}  # noqa: F405
 # Parallel test runs on one Elasticsearch node must not share an index.
 SEARCH_INDEX_PREFIX = ("test-govsite" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")).lower()
+# Parallel test runs may share one store: each keeps its own keys.
+CACHES["default"]["KEY_PREFIX"] = "test" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "")  # noqa: F405
+CACHES["shared"]["KEY_PREFIX"] = "test" + os.environ.get("GOVSITE_TEST_DB_SUFFIX", "") + "-shared"  # noqa: F405

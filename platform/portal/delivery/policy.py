@@ -1,0 +1,86 @@
+"""Which public pages may be shared between anonymous visitors, and what each depends on.
+
+This is the one list. A view that is not named here (or marked with `cacheable`) is never stored,
+so a new personal page cannot be cached by accident. Each entry names the query parameters the
+page reads (a request with any other parameter is answered but not stored, so made-up addresses
+cannot fill the store) and the tags beyond those every page has (its own department, the theme,
+its plugin settings; on the portal also the projection and the department list).
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cacheable:
+    params: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    # Also depends on the cross-department projection when served on the portal.
+    portal_projection: bool = True
+
+
+# Every page accepts `plain` (the plain version is a variant of the same page).
+COMMON_PARAMS = ("plain",)
+
+# By URL name (namespace:name for plugins).
+VIEWS: dict[str, Cacheable] = {
+    # Department and portal homepages, column lists with their pagination, articles and catalogue
+    # entries (Wagtail pages; which page types, see PAGE_TYPES).
+    "wagtail_serve": Cacheable(params=("page",)),
+    "site_map": Cacheable(),
+    "about_site": Cacheable(),
+    "column_rss": Cacheable(),
+    "column_atom": Cacheable(),
+    "items_api": Cacheable(params=("department", "column_type", "page"), tags=("projection",)),
+    "mailbox:published": Cacheable(tags=("model:mailbox.letter", "model:mailbox.reply")),
+    "mailbox:letter": Cacheable(tags=("model:mailbox.letter", "model:mailbox.reply")),
+    "disclosure:catalogue": Cacheable(
+        params=("department", "topic", "genre", "year", "validity", "q", "page"),
+        tags=("model:disclosure.catalogueitem", "projection"),
+    ),
+    "disclosure:reports": Cacheable(tags=("model:disclosure.annualreport",)),
+    "disclosure:report": Cacheable(tags=("model:disclosure.annualreport",)),
+}
+
+# Wagtail page types whose public view is the same for every visitor (subclasses included, e.g.
+# the disclosure catalogue entry is an article). Pages behind a view restriction never get here
+# anonymously: Wagtail answers them with a login redirect or a password form.
+PAGE_TYPES = ("pages.HomePage", "pages.ColumnPage", "pages.ArticlePage")
+
+# Views marked with the decorator (plugins outside this repository).
+_marked: dict[object, Cacheable] = {}
+
+
+def cacheable(params: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
+    """Mark a view as the same for every anonymous visitor: it is stored in the page cache.
+
+    `params` are the query parameters it reads; `tags` what it depends on beyond its own
+    department's content (e.g. `model:<app>.<model>` for a public-schema model).
+    """
+
+    def mark(view):
+        _marked[view] = Cacheable(params=tuple(params), tags=tuple(tags))
+        return view
+
+    return mark
+
+
+def for_view(resolver_match) -> Cacheable | None:
+    if resolver_match is None:
+        return None
+    marked = _marked.get(resolver_match.func)
+    if marked is not None:
+        return marked
+    return VIEWS.get(resolver_match.view_name)
+
+
+def page_type_allowed(page) -> bool:
+    from django.apps import apps
+
+    return isinstance(page, tuple(apps.get_model(name) for name in PAGE_TYPES))
+
+
+def tags_for(spec: Cacheable, department) -> list[str]:
+    tags = ["all", "theme", f"site:{department.schema_name}", *spec.tags]
+    if department.is_portal and spec.portal_projection:
+        tags += ["projection", "departments"]
+    return list(dict.fromkeys(tags))
