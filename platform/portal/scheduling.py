@@ -43,9 +43,14 @@ class Job:
 
 def core_jobs() -> list[Job]:
     """The core's own clockwork (plugins add theirs through the `scheduled_jobs` hook)."""
+    from django.conf import settings
+
     from .operations.backups import create_backup
 
-    return [Job("nightly_backup", create_backup, daily_at="01:30")]
+    jobs = []
+    if settings.BACKUP_SCHEDULE == "scheduler":
+        jobs.append(Job("nightly_backup", create_backup, daily_at="01:30"))
+    return jobs
 
 
 def all_jobs() -> list[Job]:

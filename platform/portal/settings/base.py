@@ -328,6 +328,9 @@ SITE_IDENTITY = {
 BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / ".services" / "backups"))
 BACKUP_KEEP_DAILY = int(os.environ.get("BACKUP_KEEP_DAILY", "7"))
 BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", "12"))
+# "scheduler": the scheduler process runs the nightly backup; "off": something else does (the
+# systemd timer in deploy/), so the two never both run.
+BACKUP_SCHEDULE = os.environ.get("BACKUP_SCHEDULE", "scheduler")
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 # Digests and alerts (mailbox overdue letters, inspection findings) go out by e-mail. Without a
