@@ -45,9 +45,10 @@ def core_jobs() -> list[Job]:
     """The core's own clockwork (plugins add theirs through the `scheduled_jobs` hook)."""
     from django.conf import settings
 
+    from .delivery.tamper import check_all
     from .operations.backups import create_backup
 
-    jobs = []
+    jobs = [Job("tamper_check", check_all, every=timedelta(minutes=settings.TAMPER_CHECK_MINUTES))]
     if settings.BACKUP_SCHEDULE == "scheduler":
         jobs.append(Job("nightly_backup", create_backup, daily_at="01:30"))
     return jobs

@@ -75,12 +75,19 @@ def test_a_wrong_key_fails_loudly(client, db, settings):
     assert verified.status_code == 302 and verified["Location"] == "/admin/"
 
 
-def test_a_lost_key_is_recovered_by_resetting_the_device(security_admin, db, settings):
+def test_a_lost_key_is_recovered_by_resetting_the_device(security_admin, audit_admin, db, settings):
+    """The reset of a 系统管理员's device goes through 双人审批 and never reads the lost secret."""
+    from portal.accounts.models import DualControlRequest
+
     admin = User.objects.get(username="center_admin")
     give_device(admin)
     settings.TOTP_ENCRYPTION_KEY = Fernet.generate_key().decode()
-    response = security_admin.post(f"/admin/people/{admin.pk}/", {"form": "reset_totp"}, HTTP_HOST=WWW, follow=True)
-    assert "已重置动态口令" in text(response)
+    filed = security_admin.post(f"/admin/people/{admin.pk}/", {"form": "dual_request", "kind": "reset_second_factor",
+                                                               "reason": "加密密钥丢失"}, HTTP_HOST=WWW)
+    assert "已提交申请" in text(filed)
+    pending = DualControlRequest.objects.get(person=admin, status="pending")
+    response = audit_admin.post(f"/admin/people/requests/{pending.pk}/", {"action": "approve"}, HTTP_HOST=WWW)
+    assert "已批准，变更已生效" in text(response)
     assert not TOTPDevice.objects.filter(user=admin).exists()
     fresh = Client()
     assert login(fresh, "center_admin", on=WWW, ip="10.14.0.4").status_code == 302
@@ -113,9 +120,11 @@ def test_the_migration_encrypts_secrets_stored_before_it(db):
 
 
 def test_production_requires_the_key(db):
+    from tests.security.test_passwords import PRODUCTION_SITE
+
     env = {**os.environ, "SECRET_KEY": "x" * 64, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
            "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
-           "STATIC_ROOT": "/tmp/static",
+           "STATIC_ROOT": "/tmp/static", **PRODUCTION_SITE,
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform"), os.environ.get("PYTHONPATH", "")])}
     env.pop("TOTP_ENCRYPTION_KEY", None)
     script = "from portal.settings import production"

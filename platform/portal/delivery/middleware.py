@@ -31,6 +31,8 @@ from django.utils.http import http_date
 from . import policy, store
 
 SHARED_CACHE_CONTROL = "public, max-age=0, s-maxage=1"
+# Set by the tamper check in this process's own requests (see tamper.py); never from HTTP.
+FRESH_RENDER = "govsite.fresh_render"
 PERSONAL_CACHE_CONTROL = "private, no-store"
 # Paths that are never shared pages: no store round trip for them.
 BYPASS_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/", "/theme/", "/captcha/")
@@ -88,7 +90,8 @@ class PageCacheMiddleware:
         _sync_process_state(int(found.get(store.tag_key("config"), 0)))
         request.delivery = None
         if (
-            request.method not in ("GET", "HEAD")
+            request.META.get(FRESH_RENDER)  # tamper detection: what is published now, untouched by copies
+            or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or request.path.startswith(BYPASS_PREFIXES)
         ):

@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 
 ARCHIVE_PREFIX = "govsite-backup-"
@@ -157,11 +157,19 @@ def create_backup(directory: Path | None = None, progress=None):
         alias, database = _database()
         stamp = timezone.localtime(record.started_at).strftime("%Y%m%d-%H%M%S")
         archive = directory / f"{ARCHIVE_PREFIX}{stamp}.tar"
-        with tempfile.TemporaryDirectory(dir=directory, prefix=".work-") as work:
+        with tempfile.TemporaryDirectory(dir=directory, prefix=".work-") as work, \
+                transaction.atomic(using=alias):
             work = Path(work)
+            # One snapshot for the dump and for the manifest's counts: pg_dump joins the snapshot
+            # this transaction exports, so what editors publish meanwhile is in neither or both.
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
             say("导出数据库（单一快照）…")
             args, env = _client_args(database)
-            _run([pg_tool("pg_dump"), *args, "-Fc", "-f", str(work / DUMP_NAME), database["NAME"]], env)
+            _run([pg_tool("pg_dump"), *args, "-Fc", f"--snapshot={snapshot}", "-f", str(work / DUMP_NAME),
+                  database["NAME"]], env)
             say("打包各单位上传的文件 …")
             with tarfile.open(work / MEDIA_NAME, "w") as media:
                 root = Path(settings.MEDIA_ROOT)

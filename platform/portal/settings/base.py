@@ -333,6 +333,11 @@ BACKUP_KEEP_MONTHLY = int(os.environ.get("BACKUP_KEEP_MONTHLY", "12"))
 BACKUP_SCHEDULE = os.environ.get("BACKUP_SCHEDULE", "scheduler")
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
+# 网页防篡改: every TAMPER_CHECK_MINUTES the scheduler compares the homepage and the newest
+# TAMPER_CHECK_PAGES - 1 items of every site, as served at their public address, with a fresh render.
+TAMPER_CHECK_MINUTES = int(os.environ.get("TAMPER_CHECK_MINUTES", "10"))
+TAMPER_CHECK_PAGES = int(os.environ.get("TAMPER_CHECK_PAGES", "20"))
+
 # Digests and alerts (mailbox overdue letters, inspection findings) go out by e-mail. Without a
 # mail server configured they are written to files under .services/mail, one per message.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
