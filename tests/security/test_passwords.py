@@ -160,6 +160,7 @@ def test_wagtails_own_password_paths_are_closed(editor):
 def _production_settings() -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "SECRET_KEY": "x" * 64, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+           "DATABASE_OWNER_URL": "postgres://owner@127.0.0.1:1/none",
            "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
            "STATIC_ROOT": "/tmp/static",
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform"), os.environ.get("PYTHONPATH", "")])}
