@@ -6,7 +6,12 @@ instead of the wheel's wrapper so that the cluster listens on a fixed loopback T
 app, `psql` and the benchmarks all reach it the same way) and is created with a UTF-8 locale,
 which trigram and text search need for Chinese.
 
-Usage: python services/postgres.py start|stop|status|url
+The server holds the two roles production has (README, Deploying): `govsite_owner` owns the
+`govsite` database and its schemas and runs the migrations; `govsite_app`, which the web app,
+the worker and the scheduler use, is no superuser and may only read and write rows. `start`
+creates them when missing (loopback connections are trusted, so they need no password here).
+
+Usage: python services/postgres.py start|stop|status|url|owner-url|roles
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ BASE = Path(os.environ.get("GOVSITE_PG_DIR", ROOT / ".services" / "postgres"))
 DATA = BASE / "data"
 PORT = int(os.environ.get("GOVSITE_PG_PORT", "54329"))
 DATABASE = "govsite"
+OWNER_ROLE = "govsite_owner"
+APP_ROLE = "govsite_app"
 # PostgreSQL refuses to run as root; when we are root we run it as this system user.
 SERVICE_USER = "govsite"
 
@@ -38,8 +45,12 @@ def _bin(name: str) -> str:
     return str(Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / name)
 
 
-def url(database: str = DATABASE) -> str:
-    return f"postgres://postgres@127.0.0.1:{PORT}/{database}"
+def url(database: str = DATABASE, role: str = APP_ROLE) -> str:
+    return f"postgres://{role}@127.0.0.1:{PORT}/{database}"
+
+
+def owner_url(database: str = DATABASE) -> str:
+    return url(database, OWNER_ROLE)
 
 
 def _is_root() -> bool:
@@ -96,7 +107,8 @@ def _prepare_binaries() -> None:
 
 def start() -> str:
     if status():
-        print(f"PostgreSQL 已在运行: {url()}")
+        ensure_roles()
+        print(f"PostgreSQL 已在运行: {url()}（迁移使用 {owner_url()}）")
         return url()
     _prepare_binaries()
     BASE.mkdir(parents=True, exist_ok=True)
@@ -119,12 +131,102 @@ def start() -> str:
     if result.returncode != 0 or not status():
         tail = log.read_text(errors="replace").splitlines()[-30:] if log.exists() else []
         sys.exit("PostgreSQL 启动失败:\n" + result.stderr + "\n".join(tail))
-    exists = _run([_bin("psql"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", "-tAc",
-                   f"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'"], capture_output=True, text=True)
-    if exists.stdout.strip() != "1":
-        _run([_bin("createdb"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", DATABASE], check=True)
-    print(f"PostgreSQL 已启动: {url()}")
+    ensure_roles()
+    print(f"PostgreSQL 已启动: {url()}（迁移使用 {owner_url()}）")
     return url()
+
+
+# Several checkouts may start the same server at once: a role created meanwhile is no error.
+ROLES_SQL = f"""
+DO $$
+BEGIN
+    BEGIN
+        CREATE ROLE {OWNER_ROLE} LOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+    BEGIN
+        CREATE ROLE {APP_ROLE} LOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END;
+END $$;
+ALTER ROLE {OWNER_ROLE} NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION;
+ALTER ROLE {APP_ROLE} NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION;
+"""
+
+# A database made before the roles existed belongs to the superuser: hand it, its schemas and
+# everything in them (except what PostgreSQL or an extension owns) to the owner role, so that
+# the owner can migrate it. Identity and serial sequences follow their tables.
+def _adopt_sql(database: str) -> str:
+    return f'ALTER DATABASE "{database}" OWNER TO {OWNER_ROLE};' + ADOPT_OBJECTS_SQL
+
+
+ADOPT_OBJECTS_SQL = f"""
+DO $$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT n.nspname FROM pg_namespace n
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+          AND n.nspowner <> '{OWNER_ROLE}'::regrole AND n.nspowner <> 'pg_database_owner'::regrole
+    LOOP
+        EXECUTE format('ALTER SCHEMA %I OWNER TO {OWNER_ROLE}', item.nspname);
+    END LOOP;
+    FOR item IN
+        SELECT c.oid::regclass AS name,
+               CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                              WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS kind
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND c.relowner <> '{OWNER_ROLE}'::regrole
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                          AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO {OWNER_ROLE}', item.kind, item.name);
+    END LOOP;
+    FOR item IN
+        SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+          AND p.proowner <> '{OWNER_ROLE}'::regrole
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                          AND d.objid = p.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO {OWNER_ROLE}', item.name);
+    END LOOP;
+    FOR item IN
+        SELECT t.oid::regtype AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+          AND t.typtype IN ('e', 'd') AND t.typowner <> '{OWNER_ROLE}'::regrole
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                          AND d.objid = t.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('ALTER TYPE %s OWNER TO {OWNER_ROLE}', item.name);
+    END LOOP;
+END $$;
+"""
+
+
+def _psql(sql: str, database: str = "postgres", **kwargs) -> subprocess.CompletedProcess:
+    return _run([_bin("psql"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres", "-d", database,
+                 "-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql], capture_output=True, text=True, **kwargs)
+
+
+def ensure_roles(database: str = DATABASE) -> None:
+    """The owner and application roles, and `database` owned by the owner (idempotent)."""
+    result = _psql(ROLES_SQL)
+    if result.returncode != 0:
+        sys.exit("创建数据库角色失败:\n" + result.stderr)
+    owner = _psql(f"SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '{database}'").stdout.strip()
+    if not owner:
+        created = _run([_bin("createdb"), "-h", "127.0.0.1", "-p", str(PORT), "-U", "postgres",
+                        "-O", OWNER_ROLE, database], capture_output=True, text=True)
+        if created.returncode != 0 and "already exists" not in created.stderr:
+            sys.exit("创建数据库失败:\n" + created.stderr)
+    elif owner != OWNER_ROLE:
+        print(f"把数据库 {database} 及其中的对象移交给 {OWNER_ROLE} …", flush=True)
+        result = _psql(_adopt_sql(database), database)
+        if result.returncode != 0:
+            sys.exit(f"移交数据库 {database} 失败:\n" + result.stderr)
 
 
 def stop() -> None:
@@ -143,7 +245,14 @@ if __name__ == "__main__":
         stop()
     elif command == "url":
         print(url())
+    elif command == "owner-url":
+        print(owner_url())
+    elif command == "roles":
+        if not status():
+            sys.exit("PostgreSQL 未运行：请先运行 python services/postgres.py start")
+        ensure_roles(sys.argv[2] if len(sys.argv) > 2 else DATABASE)
+        print(f"数据库角色已就绪: {OWNER_ROLE}（所有者，运行迁移）、{APP_ROLE}（应用）")
     elif command == "status":
         sys.exit(0 if status() else 1)
     else:
-        sys.exit("用法: python services/postgres.py start|stop|status|url")
+        sys.exit("用法: python services/postgres.py start|stop|status|url|owner-url|roles [数据库]")

@@ -6,9 +6,13 @@ departments are cloned from.
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import get_tenant_database_alias, schema_exists
+
+from . import cloning
 
 ORGANIZATION_CODE = RegexValidator(
     r"^[0-9A-Z]{9,18}$", "机构代码应为 9 至 18 位数字或大写字母，例如 007218384"
@@ -60,6 +64,25 @@ class Department(TenantMixin):
 
     def __str__(self):
         return self.name
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clones the template through the owner's `govsite_clone_department()` (tenants.cloning):
+        the application role that creates departments at run time may not create schemas."""
+        template = settings.TENANT_BASE_SCHEMA
+        if not sync_schema or self.schema_name == template or not schema_exists(template):
+            # The template itself is made by setup_platform, which runs as the owner.
+            return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema,
+                                         verbosity=verbosity)
+        connection = connections[get_tenant_database_alias()]
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        connection.set_schema_to_public()
+        cloning.clone_template(connection, self.schema_name)
+        # The template's migration records came along; this only runs the post-migrate steps.
+        call_command("migrate_schemas", tenant=True, fake=True, schema_name=self.schema_name,
+                     interactive=False, verbosity=verbosity)
+        connection.set_schema_to_public()
+        return True
 
     @property
     def is_site(self) -> bool:

@@ -35,36 +35,70 @@ def _make_user(username, full_name, **extra):
     return user
 
 
+def _connect_as(url: str) -> None:
+    """Points the default connection at another role of the same test database."""
+    import dj_database_url
+    from django.db import connections
+
+    role = dj_database_url.parse(url)
+    connections["default"].close()
+    connections["default"].settings_dict.update(USER=role["USER"], PASSWORD=role["PASSWORD"])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """pytest-django creates and migrates the test database as the owner (settings.test)."""
+    from django.conf import settings
+
+    _connect_as(settings.TEST_DATABASE_OWNER_URL)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The committed district every test can rely on."""
+    """The committed district every test can rely on, made the way production makes it: the
+    template by the owner (setup_platform), the departments and people by the application role.
+    From then on the whole suite, and every server process it starts, connects as the
+    application role: whatever the application needs beyond that role's grants fails here."""
     from django.conf import settings
-    from portal.accounts.roles import grant_central_role, grant_department_role
 
-    from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
+    from tenants.provisioning import ensure_public_tenant, ensure_template
 
     name = settings.DATABASES["default"]["NAME"]
     assert name.startswith("test_"), f"测试只能在测试数据库上运行，当前是 {name}"
     with django_db_blocker.unblock():
         ensure_public_tenant()
         ensure_template()
-        portal = create_department(
-            name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000"
-        )
-        education = create_department(name="区教育局", host_prefix="jyj", organization_code="007218384")
-        health = create_department(name="区卫生健康局", host_prefix="wjj", organization_code="007218392")
-        admin = _make_user("center_admin", "区信息中心管理员")
-        grant_central_role(admin, "system_admin")
-        grant_department_role(_make_user("jyj_editor", "教育局业务员"), education, "editor")
-        grant_department_role(_make_user("jyj_head", "教育局负责人"), education, "head")
-        grant_department_role(_make_user("wjj_editor", "卫健局业务员"), health, "editor")
-        both = _make_user("two_hats", "兼职业务员")
-        grant_department_role(both, education, "editor")
-        grant_department_role(both, health, "editor")
-        for department in (portal, education, health):
-            with tenant_context(department):
-                _publish_sample_articles(department)
-    yield
+    _connect_as(settings.DATABASE_URL)
+    try:
+        with django_db_blocker.unblock():
+            _make_district()
+        yield
+    finally:
+        _connect_as(settings.TEST_DATABASE_OWNER_URL)  # the owner drops the test database
+
+
+def _make_district():
+    """The portal and two departments with their people, each with sample articles."""
+    from portal.accounts.roles import grant_central_role, grant_department_role
+
+    from tenants.provisioning import create_department
+
+    portal = create_department(
+        name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000"
+    )
+    education = create_department(name="区教育局", host_prefix="jyj", organization_code="007218384")
+    health = create_department(name="区卫生健康局", host_prefix="wjj", organization_code="007218392")
+    admin = _make_user("center_admin", "区信息中心管理员")
+    grant_central_role(admin, "system_admin")
+    grant_department_role(_make_user("jyj_editor", "教育局业务员"), education, "editor")
+    grant_department_role(_make_user("jyj_head", "教育局负责人"), education, "head")
+    grant_department_role(_make_user("wjj_editor", "卫健局业务员"), health, "editor")
+    both = _make_user("two_hats", "兼职业务员")
+    grant_department_role(both, education, "editor")
+    grant_department_role(both, health, "editor")
+    for department in (portal, education, health):
+        with tenant_context(department):
+            _publish_sample_articles(department)
 
 
 def _publish_sample_articles(department):

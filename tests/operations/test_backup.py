@@ -33,10 +33,17 @@ def _admin_connection():
     return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True)
 
 
+def _roles():
+    """The two roles of production (README, Database roles): the owner and the application."""
+    import dj_database_url
+
+    return dj_database_url.parse(settings.DATABASE_OWNER_URL)["USER"], settings.DATABASE_APP_ROLE
+
+
 def _recreate(name):
     with _admin_connection() as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}" OWNER "{_roles()[0]}"')
 
 
 def _drop(name):
@@ -56,8 +63,9 @@ class System:
     def __init__(self, database, media, port, index_suffix):
         self.database, self.media, self.port = database, media, port
         self.env = server_environment(port, MEDIA_ROOT=str(media), GOVSITE_TEST_DB_SUFFIX=index_suffix)
-        db = settings.DATABASES["default"]
-        self.env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{database}"
+        db, (owner, app) = settings.DATABASES["default"], _roles()
+        self.env["DATABASE_URL"] = f"postgres://{app}@{db['HOST']}:{db['PORT']}/{database}"
+        self.env["DATABASE_OWNER_URL"] = f"postgres://{owner}@{db['HOST']}:{db['PORT']}/{database}"
         self.process = None
 
     def manage(self, *args, check=True, timeout=600):

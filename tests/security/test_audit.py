@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
@@ -69,21 +70,24 @@ def test_each_security_event_is_logged_with_user_address_department_and_target(s
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(db):
+    """The application's role has neither UPDATE nor DELETE on the log (tests/security/
+    test_database_roles.py covers the owner's trigger and the other statements)."""
     login(Client(), "jyj_editor", password="Wrong-pass-1!")
     row = new_events().filter(event="login_failed").latest("id")
-    with pytest.raises(DatabaseError, match="审计日志不可修改"), transaction.atomic():
+    refused = "permission denied for table audit_auditevent"
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
         AuditEvent.objects.filter(pk=row.pk).update(success=True)
-    with pytest.raises(DatabaseError, match="审计日志不可修改"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
         row.username = "someone_else"
         row.save()
-    with pytest.raises(DatabaseError, match="审计日志不可删除"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
         AuditEvent.objects.filter(pk=row.pk).delete()
-    with pytest.raises(DatabaseError, match="审计日志不可删除"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
         AuditEvent.objects.all().delete()
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET event = 'nothing' WHERE id = %s", [row.pk])
     old = _insert_old_event(400)
-    with pytest.raises(DatabaseError, match="审计日志不可删除"), transaction.atomic():
+    with pytest.raises(DatabaseError, match=refused), transaction.atomic():
         AuditEvent.objects.filter(pk=old).delete()  # old enough, but not through the retention
     fresh = AuditEvent.objects.get(pk=row.pk)
     assert (fresh.username, fresh.success) == ("jyj_editor", False)
@@ -114,7 +118,11 @@ def test_retention_removes_only_rows_older_than_the_kept_period(db):
     call_command("prune_audit_log", stdout=io.StringIO())  # the default keeps 180 days
     assert set(AuditEvent.objects.filter(pk__in=[ancient, old, recent]).values_list("pk", flat=True)) == {recent}
     prunes = new_events().filter(event="audit_prune").order_by("id")
-    assert [row.details for row in prunes] == [{"days": 365, "removed": 1}, {"days": 180, "removed": 1}]
+    assert [row.details for row in prunes] == [
+        {"days": 365, "removed": 1, "database_role": settings.DATABASE_APP_ROLE},
+        {"days": 180, "removed": 1, "database_role": settings.DATABASE_APP_ROLE},
+    ]
+    assert [row.target for row in prunes] == ["365 天以前", "180 天以前"]
 
 
 @pytest.mark.parametrize("who", ["center_admin", "superuser", "security", "jyj_editor"])

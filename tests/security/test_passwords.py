@@ -167,6 +167,7 @@ PRODUCTION_SITE = {"DOMAIN_SUFFIX": "yuancheng.gov.cn", "PUBLIC_SCHEME": "https"
 def _production_settings() -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "SECRET_KEY": "x" * 64, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+           "DATABASE_OWNER_URL": "postgres://owner@127.0.0.1:1/none",
            "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
            "STATIC_ROOT": "/tmp/static", **PRODUCTION_SITE,
            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform"), os.environ.get("PYTHONPATH", "")])}

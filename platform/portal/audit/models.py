@@ -1,7 +1,9 @@
 """The audit log (等保 level 3, 网络安全法 第二十一条): kept at least six months, never edited.
 
-PostgreSQL itself refuses to change or delete a row (trigger in migration 0002); only
-`manage.py prune_audit_log` removes rows, and only those older than 180 days. A person or a
+PostgreSQL itself refuses to change or delete a row: the application's database role may
+only add and read rows, and a trigger refuses UPDATE, DELETE and TRUNCATE to everybody else
+(migrations 0002 and 0003, `portal.audit.protection`); only `manage.py prune_audit_log` removes
+rows, through the owner's pruning function, and only those older than 180 days. A person or a
 department with audit rows can therefore not be deleted (PROTECT): lock or archive it instead.
 """
 

@@ -60,10 +60,18 @@ def pg_tool(name: str) -> str:
 
 
 def _database():
-    """The connection settings backups use: the owner's where one is configured (it may read
-    and recreate everything), else the application's."""
-    alias = "owner" if "owner" in settings.DATABASES else "default"
-    return alias, settings.DATABASES[alias]
+    """The Django connection that reads the counts, and the settings the PostgreSQL programs use:
+    the owner role's (it may read every sequence and recreate every schema) on the database the
+    application is connected to, wherever the backup is started from (command or scheduler)."""
+    import dj_database_url
+
+    alias = "default"
+    database = dict(settings.DATABASES[alias])
+    owner_url = getattr(settings, "DATABASE_OWNER_URL", "")
+    if owner_url:
+        owner = dj_database_url.parse(owner_url)
+        database.update(USER=owner["USER"], PASSWORD=owner["PASSWORD"])
+    return alias, database
 
 
 def _client_args(database: dict) -> tuple[list[str], dict]:

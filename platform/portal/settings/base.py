@@ -138,12 +138,25 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# Two PostgreSQL roles (README, Deploying): DATABASE_URL is the application's role, which may
+# read and write rows but owns nothing, so it cannot alter tables, drop triggers or touch the
+# audit log beyond adding to it; DATABASE_OWNER_URL is the role that owns the schemas and runs
+# the migrations. manage.py connects as the owner for the commands that change the structure
+# (GOVSITE_DATABASE_ROLE=owner); everything else, the web app included, uses the application role.
+# A DATABASE_URL of one's own without an owner URL means one role for both (e.g. a benchmark database).
+_PG_PORT = os.environ.get("GOVSITE_PG_PORT", "54329")
+DATABASE_URL = os.environ.get("DATABASE_URL", f"postgres://govsite_app@127.0.0.1:{_PG_PORT}/govsite")
+DATABASE_OWNER_URL = os.environ.get(
+    "DATABASE_OWNER_URL",
+    DATABASE_URL if "DATABASE_URL" in os.environ else f"postgres://govsite_owner@127.0.0.1:{_PG_PORT}/govsite",
+)
+# The role that migrations grant row access to (and the audit log's INSERT and SELECT only).
+DATABASE_APP_ROLE = dj_database_url.parse(DATABASE_URL)["USER"]
+DATABASE_CONNECTS_AS_OWNER = os.environ.get("GOVSITE_DATABASE_ROLE") == "owner"
+
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get(
-            "DATABASE_URL",
-            f"postgres://postgres@127.0.0.1:{os.environ.get('GOVSITE_PG_PORT', '54329')}/govsite",
-        ),
+        DATABASE_OWNER_URL if DATABASE_CONNECTS_AS_OWNER else DATABASE_URL,
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }

@@ -2,6 +2,7 @@
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.accounts.encryption import GENERATE_HINT, check_key
@@ -13,7 +14,21 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("生产环境必须通过环境变量 SECRET_KEY 设置至少 50 个字符的随机密钥")
 if "DATABASE_URL" not in os.environ:
-    raise ImproperlyConfigured("生产环境必须设置 DATABASE_URL")
+    raise ImproperlyConfigured(
+        "生产环境必须设置 DATABASE_URL：应用连接数据库所用的角色（不能是超级用户，也不能拥有表）"
+    )
+if "DATABASE_OWNER_URL" not in os.environ:
+    raise ImproperlyConfigured(
+        "生产环境必须设置 DATABASE_OWNER_URL：拥有数据库模式、运行迁移（setup_platform）的所有者角色"
+    )
+_app = dj_database_url.parse(os.environ["DATABASE_URL"])
+_owner = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"])
+if _app["USER"] == _owner["USER"]:
+    raise ImproperlyConfigured(
+        "DATABASE_URL 与 DATABASE_OWNER_URL 必须使用不同的数据库角色：应用角色若拥有表，就能修改或删除审计日志"
+    )
+if (_app["HOST"], _app["PORT"], _app["NAME"]) != (_owner["HOST"], _owner["PORT"], _owner["NAME"]):
+    raise ImproperlyConfigured("DATABASE_URL 与 DATABASE_OWNER_URL 必须指向同一个数据库（主机、端口和库名相同）")
 if "ELASTICSEARCH_URL" not in os.environ:
     raise ImproperlyConfigured("生产环境必须设置 ELASTICSEARCH_URL")
 if not TOTP_ENCRYPTION_KEY:  # noqa: F405
