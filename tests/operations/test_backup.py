@@ -28,9 +28,17 @@ SUFFIX = settings.DATABASES["default"]["TEST"]["NAME"].removeprefix("test_govsit
 SOURCE_DB, RESTORED_DB = f"test_govsite{SUFFIX}_backup_source", f"test_govsite{SUFFIX}_backup_restored"
 
 
+def _superuser(dbname):
+    """The server's superuser (who creates the test databases) on `dbname`."""
+    import dj_database_url
+
+    admin = dj_database_url.parse(settings.TEST_DATABASE_OWNER_URL)
+    return psycopg.connect(host=admin["HOST"], port=admin["PORT"], user=admin["USER"], dbname=dbname,
+                           autocommit=True)
+
+
 def _admin_connection():
-    db = settings.DATABASES["default"]
-    return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname="postgres", autocommit=True)
+    return _superuser("postgres")
 
 
 def _roles():
@@ -52,8 +60,7 @@ def _drop(name):
 
 
 def _query(database, sql, params=()):
-    db = settings.DATABASES["default"]
-    with psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=database) as connection:
+    with _superuser(database) as connection:
         return connection.execute(sql, params).fetchall()
 
 
