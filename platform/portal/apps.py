@@ -6,4 +6,6 @@ class PortalConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self):
-        from . import signals  # noqa: F401  (publishing keeps the projection in step)
+        # First: receivers run in the order they were connected, and the projection's receivers
+        # must read view restrictions and sites after their cached copies were dropped.
+        from . import render_caches, signals  # noqa: F401  (signals: publishing keeps the projection in step)
