@@ -116,34 +116,40 @@ def article_text(rng: random.Random, department: str, number: int) -> tuple[str,
 
 
 def publish_articles(department, rng: random.Random, articles: int, extra_columns: int) -> None:
-    """Articles bench-1 … bench-N in the news column, each with one attachment; `extra_columns`
-    more top-level columns make the menu large."""
+    """Articles bench-1 … bench-N in the department's news column (see `fill_site`)."""
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(department):
+        fill_site(department.name, rng, articles, extra_columns)
+
+
+def fill_site(name: str, rng: random.Random, articles: int, extra_columns: int) -> None:
+    """In the site the connection uses: articles bench-1 … bench-N in the news column, each with
+    one attachment; `extra_columns` more top-level columns make the menu large. The single-site
+    peer (benchmarks/peer/) loads its data with the same function and seed."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from django_tenants.utils import tenant_context
     from portal.demo.files import store_document
     from portal.pages.models import ArticleAttachment, ArticlePage, ColumnPage
 
     base = datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with tenant_context(department):
-        column = ColumnPage.objects.get(depth=3, slug="news")
-        home = column.get_parent()
-        for number in range(extra_columns):
-            home.add_child(instance=ColumnPage(title=f"专题栏目{number + 1}", slug=f"topic-{number + 1}",
-                                               show_in_menus=True))
-        for number in range(1, articles + 1):
-            summary, body = article_text(rng, department.name, number)
-            document = store_document(f"{department.name}附件{number}", f"bench-{number}.txt",
-                                      "\n".join(PHRASES).encode())
-            article = ArticlePage(
-                title=f"{department.name}{rng.choice(PHRASES)}（{number}）", slug=f"bench-{number}",
-                publish_time=base - timedelta(days=number), source=department.name, author="基准作者",
-                summary=summary, body=body,
-                attachments=[ArticleAttachment(document=document, title=f"附件{number}：实施方案")],
-            )
-            column.add_child(instance=article)
-            article.save_revision().publish()
+    column = ColumnPage.objects.get(depth=3, slug="news")
+    home = column.get_parent()
+    for number in range(extra_columns):
+        home.add_child(instance=ColumnPage(title=f"专题栏目{number + 1}", slug=f"topic-{number + 1}",
+                                           show_in_menus=True))
+    for number in range(1, articles + 1):
+        summary, body = article_text(rng, name, number)
+        document = store_document(f"{name}附件{number}", f"bench-{number}.txt", "\n".join(PHRASES).encode())
+        article = ArticlePage(
+            title=f"{name}{rng.choice(PHRASES)}（{number}）", slug=f"bench-{number}",
+            publish_time=base - timedelta(days=number), source=name, author="基准作者",
+            summary=summary, body=body,
+            attachments=[ArticleAttachment(document=document, title=f"附件{number}：实施方案")],
+        )
+        column.add_child(instance=article)
+        article.save_revision().publish()
 
 
 def sql_per_page(host: str, path: str, hosts: list[str] | None = None) -> dict:

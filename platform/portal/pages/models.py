@@ -120,7 +120,9 @@ class HomePage(RenderedPage):
             url_paths.append(prefix)
         found = {
             page.url_path: page
-            for page in Page.objects.filter(path__startswith=self.path, url_path__in=url_paths)
+            # The slugs let PostgreSQL use Wagtail's index on them: url_path has none.
+            for page in Page.objects.filter(slug__in=set(path_components), url_path__in=url_paths,
+                                            path__startswith=self.path)
             .select_related("columnpage", "articlepage")
         }
         parent = self
