@@ -269,3 +269,15 @@ def test_content_types_stay_cached_per_department(departments, client):
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/news/sample-1/", HTTP_HOST=host("jyj")).status_code == 200
     assert not [query for query in captured.captured_queries if "django_content_type" in query["sql"]]
+
+
+def test_saving_the_portal_department_refreshes_the_portal_link(departments, client):
+    from django.core.cache import caches
+
+    from themes.context_processors import PORTAL_URL_KEY
+
+    page_of(client, "jyj", "/news/")
+    caches["shared"].set(PORTAL_URL_KEY, "http://old-portal.localhost/")  # cached before a change
+    departments["www"].save()
+    brand = page_of(client, "jyj", "/news/").select_one("a.site-brand")["href"]
+    assert brand == departments["www"].base_url + "/"
