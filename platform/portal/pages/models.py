@@ -76,12 +76,10 @@ def _joined_specific(page: Page) -> Page:
     taken from the join for columns and articles, fetched for other page types."""
     specific_class = page.specific_class
     if specific_class is ColumnPage:
-        specific = page.columnpage
-    elif specific_class is ArticlePage:
-        specific = page.articlepage
-    else:
-        return page.specific if specific_class is not None else page
-    return specific
+        return page.columnpage
+    if specific_class is ArticlePage:
+        return page.articlepage
+    return page.specific if specific_class is not None else page
 
 
 class HomePage(RenderedPage):
