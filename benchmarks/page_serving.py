@@ -13,9 +13,9 @@ SQL per page is measured separately in this process through the Django test clie
 counted by Django (CaptureQueriesContext) and every statement sent to PostgreSQL by the driver
 (including django-tenants' `SET search_path`), for a department with a small and a large menu.
 
-S2 (cached pages) is not measured: the platform has no page cache yet. The S3 target is a ratio to
-a single-site Wagtail peer, which this script does not build; it reports the ratio to the Django
-hello and nginx ceilings instead.
+S2 (cached pages) is not measured: the platform has no page cache yet. The S3 target, a ratio to
+a single-site Wagtail peer, is measured by benchmarks/render_peer.py; this script reports the
+ratio to the Django hello and nginx ceilings.
 
 Usage: python benchmarks/page_serving.py [--duration 5] [--fanout 1,10] [--port 18960]
 """
@@ -116,34 +116,40 @@ def article_text(rng: random.Random, department: str, number: int) -> tuple[str,
 
 
 def publish_articles(department, rng: random.Random, articles: int, extra_columns: int) -> None:
-    """Articles bench-1 … bench-N in the news column, each with one attachment; `extra_columns`
-    more top-level columns make the menu large."""
+    """Articles bench-1 … bench-N in the department's news column (see `fill_site`)."""
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(department):
+        fill_site(department.name, rng, articles, extra_columns)
+
+
+def fill_site(name: str, rng: random.Random, articles: int, extra_columns: int) -> None:
+    """In the site the connection uses: articles bench-1 … bench-N in the news column, each with
+    one attachment; `extra_columns` more top-level columns make the menu large. The single-site
+    peer (benchmarks/peer/) loads its data with the same function and seed."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from django_tenants.utils import tenant_context
     from portal.demo.files import store_document
     from portal.pages.models import ArticleAttachment, ArticlePage, ColumnPage
 
     base = datetime(2026, 11, 20, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with tenant_context(department):
-        column = ColumnPage.objects.get(depth=3, slug="news")
-        home = column.get_parent()
-        for number in range(extra_columns):
-            home.add_child(instance=ColumnPage(title=f"专题栏目{number + 1}", slug=f"topic-{number + 1}",
-                                               show_in_menus=True))
-        for number in range(1, articles + 1):
-            summary, body = article_text(rng, department.name, number)
-            document = store_document(f"{department.name}附件{number}", f"bench-{number}.txt",
-                                      "\n".join(PHRASES).encode())
-            article = ArticlePage(
-                title=f"{department.name}{rng.choice(PHRASES)}（{number}）", slug=f"bench-{number}",
-                publish_time=base - timedelta(days=number), source=department.name, author="基准作者",
-                summary=summary, body=body,
-                attachments=[ArticleAttachment(document=document, title=f"附件{number}：实施方案")],
-            )
-            column.add_child(instance=article)
-            article.save_revision().publish()
+    column = ColumnPage.objects.get(depth=3, slug="news")
+    home = column.get_parent()
+    for number in range(extra_columns):
+        home.add_child(instance=ColumnPage(title=f"专题栏目{number + 1}", slug=f"topic-{number + 1}",
+                                           show_in_menus=True))
+    for number in range(1, articles + 1):
+        summary, body = article_text(rng, name, number)
+        document = store_document(f"{name}附件{number}", f"bench-{number}.txt", "\n".join(PHRASES).encode())
+        article = ArticlePage(
+            title=f"{name}{rng.choice(PHRASES)}（{number}）", slug=f"bench-{number}",
+            publish_time=base - timedelta(days=number), source=name, author="基准作者",
+            summary=summary, body=body,
+            attachments=[ArticleAttachment(document=document, title=f"附件{number}：实施方案")],
+        )
+        column.add_child(instance=article)
+        article.save_revision().publish()
 
 
 def sql_per_page(host: str, path: str, hosts: list[str] | None = None) -> dict:
@@ -352,7 +358,7 @@ def main():
     row("S1 Django hello（去掉多租户的中间件）", figures["hello"], "—", "分母")
     row("S3 部门文章页（小菜单，无缓存）", article,
         f"{figures['article_to_hello_ratio']:.2f}×hello / {figures['article_to_nginx_ratio']:.3f}×nginx",
-        "≥ 0.9 × 单站 Wagtail（未测，见说明）")
+        "≥ 0.9 × 单站 Wagtail（见 render_peer.py）")
     row("S3 部门文章页（大菜单 +30 栏目）", figures["article_large_menu"],
         f"{figures['article_large_menu']['rps'] / article['rps']:.2f}×小菜单", "")
     for count in fanout:
@@ -369,10 +375,10 @@ def main():
         for case, case_label in (("warm", "导航缓存命中"), ("cold_navigation", "导航缓存清空")):
             sql_table.add_row(f"{label}，{case_label}", f"{sql[key][case]['django']:.0f}",
                               f"{sql[key][case]['driver']:.0f}", f"{sql[key][case]['set_search_path']:.0f}",
-                              "≤ 12，随菜单不变；切换部门 ≤ 1 次额外往返")
+                              "≤ 8，随菜单不变；切换部门 ≤ 1 次额外往返")
     Console(width=200).print(sql_table)
-    print("S2（缓存页面）未测：平台目前没有页面缓存。S3 的目标是与单站 Wagtail 同内容之比，"  # noqa: T201
-          "本脚本未搭建单站对照，改报与 Django hello 和 nginx 上限之比。")
+    print("S2（缓存页面）未测：平台目前没有页面缓存。S3 与单站 Wagtail 同内容之比由 render_peer.py 测量，"  # noqa: T201
+          "本脚本报告与 Django hello 和 nginx 上限之比。")
     print("结果已写入", save("page_serving", figures))  # noqa: T201
 
 

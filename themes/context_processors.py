@@ -16,11 +16,18 @@ def site_relative_url(url_path: str) -> str:
 
 def forget_navigation(sender=None, instance=None, **kwargs):
     """A home page or column was saved (published, unpublished, renamed), deleted or a page moved:
-    rebuild the navigation of the schema it lives in (the one the connection uses right now)."""
+    rebuild the navigation of the schema it lives in (the one the connection uses right now). The
+    portal's department was saved: look its address up again."""
+    from portal.render_caches import forget
     from wagtail.models import Page
 
+    from tenants.models import Department
+
     if kwargs.get("signal") is post_page_move or (isinstance(instance, Page) and (instance.depth or 0) <= 3):
-        cache.delete(NAV_KEY)
+        # Now and after the commit: a page rendered in between must not keep the old menu.
+        forget(NAV_KEY)
+    elif isinstance(instance, Department) and instance.kind == "portal":
+        caches["shared"].delete(PORTAL_URL_KEY)  # the header's link to the portal
 
 
 # Connected when this module is first imported (the first rendered template, or app loading).

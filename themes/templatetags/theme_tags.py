@@ -77,8 +77,24 @@ def plain_images(parser, token):
 
 
 @register.simple_tag
+def page_trail(page):
+    """The breadcrumb's pages between the home page and this one (columns, sub-columns).
+
+    Routing leaves each page its parent, so the trail is read from memory; a page reached
+    otherwise (a preview) reads its ancestors in one query."""
+    trail, node = [], page
+    while node is not None and node.depth > 3:
+        if not hasattr(node, "_cached_parent_obj"):
+            return list(page.get_ancestors().filter(depth__gte=3))
+        node = node.get_parent()
+        trail.append(node)
+    return trail[::-1]
+
+
+@register.simple_tag
 def article_neighbours(page):
-    """上一篇 / 下一篇: the live articles next to this one in its column, by publish time."""
+    """上一篇 / 下一篇: the live articles next to this one in its column, by publish time (both
+    read in one query)."""
     from portal.pages.models import ArticlePage
 
     siblings = ArticlePage.objects.sibling_of(page, inclusive=False).live().public().only(
@@ -87,8 +103,12 @@ def article_neighbours(page):
     key = (page.publish_time, page.pk)
     newer = siblings.filter(
         models.Q(publish_time__gt=key[0]) | models.Q(publish_time=key[0], pk__gt=key[1])
-    ).order_by("publish_time", "pk").first()
+    ).order_by("publish_time", "pk")[:1]
     older = siblings.filter(
         models.Q(publish_time__lt=key[0]) | models.Q(publish_time=key[0], pk__lt=key[1])
-    ).order_by("-publish_time", "-pk").first()
-    return {"previous": newer, "next": older}
+    ).order_by("-publish_time", "-pk")[:1]
+    neighbours = {"previous": None, "next": None}
+    for sibling in newer.union(older, all=True):
+        newer_than_page = (sibling.publish_time, sibling.pk) > key
+        neighbours["previous" if newer_than_page else "next"] = sibling
+    return neighbours

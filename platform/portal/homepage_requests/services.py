@@ -31,10 +31,16 @@ def decide(homepage_request: HomepageRequest, *, decision: str, reason: str, use
 
 def featured(column: str, today=None) -> list[HomepageRequest]:
     """Approved requests showing today in a homepage column, newest approval first."""
+    return featured_by_column([column], today).get(column, [])
+
+
+def featured_by_column(columns, today=None) -> dict[str, list[HomepageRequest]]:
+    """`featured` for several columns at once (one query), by column."""
     today = today or timezone.localdate()
-    return list(
-        HomepageRequest.objects.filter(
-            status=HomepageRequest.Status.APPROVED, column=column, start_date__lte=today, end_date__gte=today,
-            department__status="active",
-        ).select_related("item__department").order_by("-decided_at")
-    )
+    by_column = {}
+    for homepage_request in HomepageRequest.objects.filter(
+        status=HomepageRequest.Status.APPROVED, column__in=list(columns), start_date__lte=today,
+        end_date__gte=today, department__status="active",
+    ).select_related("item__department").order_by("-decided_at"):
+        by_column.setdefault(homepage_request.column, []).append(homepage_request)
+    return by_column

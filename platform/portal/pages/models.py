@@ -6,6 +6,8 @@ fields by the theme.
 """
 
 from django.db import models
+from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
@@ -14,7 +16,8 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from portal.governance.panels import GovernanceChecksPanel
@@ -33,7 +36,53 @@ class BodyBlock(blocks.StreamBlock):
         label = "正文"
 
 
-class HomePage(Page):
+class RenderedPageQuerySet(PageQuerySet):
+    def private_q(self):
+        """Wagtail's rule (restricted pages and their descendants are private) with the
+        restricted pages read from the site's cache instead of one query per `.public()`."""
+        from portal.render_caches import restricted_paths
+
+        private = Q()
+        for path in restricted_paths():
+            private |= Q(path__startswith=path)
+        return private if private else Q(pk__in=[])
+
+
+RenderedPageManager = PageManager.from_queryset(RenderedPageQuerySet)
+
+
+class RenderedPage(Page):
+    """What the platform's page types share for serving: view restrictions and `.public()` read
+    from the site's cache (`portal.render_caches`)."""
+
+    objects = RenderedPageManager()
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        """The restrictions Wagtail's own method finds (this page's, its ancestors', through
+        aliases), without its two queries when there are none."""
+        from wagtail.models import PageViewRestriction
+
+        from portal.render_caches import restriction_ids_for
+
+        ids = restriction_ids_for(self.path)
+        return PageViewRestriction.objects.filter(id__in=ids) if ids else PageViewRestriction.objects.none()
+
+
+def _joined_specific(page: Page) -> Page:
+    """The specific page of a row fetched with `select_related("columnpage", "articlepage")`:
+    taken from the join for columns and articles, fetched for other page types."""
+    specific_class = page.specific_class
+    if specific_class is ColumnPage:
+        return page.columnpage
+    if specific_class is ArticlePage:
+        return page.articlepage
+    return page.specific if specific_class is not None else page
+
+
+class HomePage(RenderedPage):
     """The homepage of a department channel, or of the district portal."""
 
     intro = models.TextField("简介", blank=True)
@@ -57,6 +106,36 @@ class HomePage(Page):
             models.extend(model for model in plugin_models or [] if model not in models)
         return models
 
+    def route(self, request, path_components):
+        """Wagtail's routing (child by slug, level after level, each page's own `route`), with
+        every page on the path read in one query: the address's prefixes are the pages' url_paths.
+        Each page found keeps its parent, so breadcrumbs and column metadata need no query."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths, prefix = [], self.url_path
+        for component in path_components:
+            prefix += component + "/"
+            url_paths.append(prefix)
+        found = {
+            page.url_path: page
+            # The slugs let PostgreSQL use Wagtail's index on them: url_path has none.
+            for page in Page.objects.filter(slug__in=set(path_components), url_path__in=url_paths,
+                                            path__startswith=self.path)
+            .select_related("columnpage", "articlepage")
+        }
+        parent = self
+        for level, url_path in enumerate(url_paths):
+            page = found.get(url_path)
+            if page is None:
+                raise Http404
+            page = _joined_specific(page)
+            page._cached_parent_obj = parent
+            remaining = path_components[level + 1:]
+            if not remaining or type(page).route is not Page.route:
+                return page.route(request, remaining)
+            parent = page
+        raise Http404  # not reached: the last level returns
+
     def get_context(self, request, *args, **kwargs):
         from portal.homepage import homepage_context
 
@@ -65,7 +144,7 @@ class HomePage(Page):
         return context
 
 
-class ColumnPage(Page):
+class ColumnPage(RenderedPage):
     """A column (栏目): a list of articles with an update rule decided by its type."""
 
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
@@ -120,7 +199,7 @@ class ColumnPage(Page):
         return context
 
 
-class ArticlePage(Page):
+class ArticlePage(RenderedPage):
     """An item of information: news, notice, policy, interpretation, guide …
 
     Publishing rules apply to it wherever it is saved or published (`portal.governance`): its
@@ -222,6 +301,13 @@ class ArticlePage(Page):
         return "\n".join(part.strip() for part in parts if part.strip())
 
 
+class AttachmentManager(models.Manager):
+    def get_queryset(self):
+        # Every list of attachments shows each file's name, type and size: read the documents
+        # with the attachments (also through `page.attachments`), not one query per file.
+        return super().get_queryset().select_related("document")
+
+
 class ArticleAttachment(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
@@ -230,6 +316,8 @@ class ArticleAttachment(Orderable):
     title = models.CharField("附件名称", max_length=200, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("title")]
+
+    objects = AttachmentManager()
 
     class Meta(Orderable.Meta):
         verbose_name = "附件"

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     # First: a cached public page is answered before the tenant lookup, without the database.
     "portal.delivery.middleware.PageCacheMiddleware",
     "tenants.middleware.DepartmentMiddleware",
+    # The department's Wagtail site and home page from the cache, not from two queries.
+    "portal.render_caches.SiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -160,7 +162,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend that keeps content types per schema and sends `SET search_path` only
+# when the schema changes (portal/postgresql_backend/base.py).
+DATABASES["default"]["ENGINE"] = "portal.postgresql_backend"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 ELASTICSEARCH_URL = os.environ.get(
