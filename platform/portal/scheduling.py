@@ -44,8 +44,13 @@ class Job:
 def core_jobs() -> list[Job]:
     """The core's own clockwork (plugins add theirs through the `scheduled_jobs` hook)."""
     from .operations.backups import create_backup
+    from .recyclebin.service import purge_all_departments
 
-    return [Job("nightly_backup", create_backup, daily_at="01:30")]
+    return [
+        Job("nightly_backup", create_backup, daily_at="01:30"),
+        # What has been in a department's 回收站 for 30 days is deleted for good.
+        Job("recycle_bin_purge", purge_all_departments, daily_at="03:15"),
+    ]
 
 
 def all_jobs() -> list[Job]:
