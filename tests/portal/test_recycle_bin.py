@@ -45,7 +45,7 @@ def make_article(department, column_slug, title, slug, *, live=True, attachment=
     with tenant_context(department):
         column = ColumnPage.objects.get(depth=3, slug=column_slug)
         article = ArticlePage(title=title, slug=slug, publish_time=WHEN, source=department.name, owner=owner,
-                              summary=f"{title}的摘要", body=[("text", f"<p>{title}正文。</p>")])
+                              live=False, summary=f"{title}的摘要", body=[("text", f"<p>{title}正文。</p>")])
         column.add_child(instance=article)
         if attachment:
             document = get_document_model().objects.create(
@@ -134,7 +134,6 @@ def committed(django_db_blocker):
     """No test transaction: commits happen, so the search push after the commit reaches
     Elasticsearch. Yields (departments by prefix, list of (department, page id) to delete after)."""
     from search import index
-
     from tenants.models import Department
 
     require_elasticsearch()
@@ -160,6 +159,7 @@ def committed(django_db_blocker):
 
 def test_deleted_article_leaves_site_projection_feed_and_search_and_restore_brings_it_back(committed, client):
     from portal.models import PublishedItem
+
     from search.models import SearchDocument
 
     departments, created = committed
@@ -312,8 +312,10 @@ def test_bulk_delete_from_the_listing_moves_every_selected_page_to_the_bin(depar
     jyj = departments["jyj"]
     one = make_article(jyj, "notices", "批量删除一", "bulk-one")
     two = make_article(jyj, "notices", "批量删除二", "bulk-two")
+    with tenant_context(jyj):
+        notices = one.get_parent().pk
     login(client, "jyj_head")
-    url = f"/admin/bulk/wagtailcore/page/delete/?id={one.pk}&id={two.pk}"
+    url = f"/admin/bulk/wagtailcore/page/delete/?id={one.pk}&id={two.pk}&next=/admin/pages/{notices}/"
     response = client.post(url, HTTP_HOST=JYJ, follow=True)
     assert response.status_code == 200
     assert any("移入回收站" in str(message) for message in response.context["messages"])
@@ -387,8 +389,9 @@ def test_an_editor_deletes_own_draft_to_the_bin_but_cannot_restore_or_purge(depa
     draft = make_article(jyj, "news", "业务员的草稿", "editor-draft", live=False, owner=editor)
     live = make_article(jyj, "news", "已发布的文章", "editor-live")
     login(client, "jyj_editor")
-    assert delete_in_admin(client, live.pk).status_code == 403  # Wagtail's rule: not a live page
-    assert entry_of(jyj, live.pk) is None
+    refused = client.post(f"/admin/pages/{live.pk}/delete/", HTTP_HOST=JYJ, follow=True)
+    assert any("权限" in str(message) for message in refused.context["messages"])  # Wagtail's rule: not a live page
+    assert entry_of(jyj, live.pk) is None and page_of(jyj, live.pk).live
     assert delete_in_admin(client, draft.pk).status_code == 302
     entry = entry_of(jyj, draft.pk)
     assert entry is not None and entry.deleted_by == editor
@@ -404,6 +407,7 @@ def test_an_editor_deletes_own_draft_to_the_bin_but_cannot_restore_or_purge(depa
 
 
 def test_another_departments_head_cannot_see_the_bin_and_the_centre_can_restore(departments, client):
+    from django.test import Client
     from portal.accounts.roles import grant_department_role
 
     from tests.conftest import _make_user
@@ -415,6 +419,7 @@ def test_another_departments_head_cannot_see_the_bin_and_the_centre_can_restore(
     entry = entry_of(jyj, article.pk)
 
     grant_department_role(_make_user("wjj_head_bin", "卫健局负责人"), wjj, "head")
+    client = Client()
     login(client, "wjj_head_bin")
     for url in ("/admin/recycle-bin/", f"/admin/recycle-bin/{entry.pk}/restore/"):
         assert client.get(url, HTTP_HOST=JYJ).status_code == 403
@@ -489,14 +494,18 @@ def test_the_bin_is_out_of_sight(departments, client):
     with tenant_context(jyj):
         root = RecycleBinPage.objects.get()
         assert not root.live and root.depth == 2 and root.get_url_parts() is None
-    # Not in the explorer's top level, nor in its search; the page cannot be edited there.
+    # Not in the explorer's top level nor its search; the page cannot be edited while in the bin.
     explorer = client.get("/admin/pages/1/", HTTP_HOST=JYJ).content.decode()
     assert f"/admin/pages/{root.pk}/" not in explorer
-    found = client.get("/admin/pages/search/", {"q": "看不见的文章"}, HTTP_HOST=JYJ).content.decode()
+    found = client.get("/admin/pages/1/", {"q": "看不见的文章"}, HTTP_HOST=JYJ).content.decode()
     assert f"/admin/pages/{article.pk}/edit/" not in found
     response = client.get(f"/admin/pages/{article.pk}/edit/", HTTP_HOST=JYJ, follow=True)
     assert response.redirect_chain[-1][0] == "/admin/recycle-bin/"
     assert any("回收站中" in str(message) for message in response.context["messages"])
+    # The department's people do not find it in the admin's page search either.
+    login(client, "jyj_head")
+    found = client.get("/admin/pages/search/", {"q": "看不见的文章"}, HTTP_HOST=JYJ).content.decode()
+    assert f"/admin/pages/{article.pk}/edit/" not in found
     # Nor publicly: the sitemap, the bin's own would-be address.
     client.logout()
     assert "看不见的文章" not in client.get("/sitemap/", HTTP_HOST=JYJ).content.decode()

@@ -75,7 +75,9 @@ def index(request):
 
 class RestoreForm(forms.Form):
     parent = forms.TypedChoiceField(label="恢复到", coerce=int, required=False)
-    slug = forms.CharField(label="网址名", max_length=255, help_text="页面网址的最后一段；原网址被占用时须改用新的网址名")
+    slug = forms.CharField(
+        label="网址名", max_length=255, help_text="页面网址的最后一段；原网址被占用时须改用新的网址名"
+    )
 
     def __init__(self, *args, entry, **kwargs):
         super().__init__(*args, **kwargs)

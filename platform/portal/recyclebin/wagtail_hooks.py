@@ -49,7 +49,11 @@ def delete_to_bin(request, page):
     if request.method != "POST" or not type_to_delete_confirmation(request):
         return None
     parent_id = page.get_parent().pk
-    service.move_to_bin(page, request.user)
+    try:
+        service.move_to_bin(page, request.user)
+    except service.RecycleBinError as error:
+        messages.error(request, error.message)
+        return redirect("wagtailadmin_explore", parent_id)
     messages.success(
         request, f"“{page.get_admin_display_title()}”已移入回收站，{service.RETENTION.days} 天内可由负责人恢复。"
     )
@@ -65,7 +69,7 @@ class DeleteToBinBulkAction(DeleteBulkAction):
         parents = children = 0
         # Parents first: a selected page below another selected one goes with its ancestor.
         for page in sorted(objects, key=lambda page: page.path):
-            if service.in_bin(page):
+            if service.in_bin(page) or page.depth <= 2:  # already gone with an ancestor; a home page stays
                 continue
             children += page.get_descendant_count()
             service.move_to_bin(page, user)
