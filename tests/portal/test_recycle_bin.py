@@ -130,7 +130,7 @@ def es_titles(q, prefix="jyj"):
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """No test transaction: commits happen, so the search push after the commit reaches
     Elasticsearch. Yields (departments by prefix, list of (department, page id) to delete after)."""
     from search import index

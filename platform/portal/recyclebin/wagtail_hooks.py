@@ -5,6 +5,7 @@ menu, the edit screen) and the listing's bulk 删除 — end in `service.move_to
 own checks (who may delete, the typed confirmation for large trees).
 """
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import ngettext
@@ -13,7 +14,6 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.pages.bulk_actions.delete import DeleteBulkAction
-from wagtail.admin.views.pages.utils import type_to_delete_confirmation
 
 from . import service
 from .models import RecycleBinPage
@@ -45,8 +45,10 @@ def _back_to_bin(request, text):
 def delete_to_bin(request, page):
     if service.in_bin(page):
         return _back_to_bin(request, "回收站中的页面请在回收站中彻底删除。")
-    # GET shows Wagtail's confirmation; a POST whose typed confirmation is wrong shows it again.
-    if request.method != "POST" or not type_to_delete_confirmation(request):
+    # GET shows Wagtail's confirmation; a POST whose typed site name is wrong goes on to Wagtail,
+    # which says so and shows it again.
+    typed = request.POST.get("confirm_site_name")
+    if request.method != "POST" or (typed and typed != settings.WAGTAIL_SITE_NAME):
         return None
     parent_id = page.get_parent().pk
     try:
