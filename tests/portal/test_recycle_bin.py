@@ -510,3 +510,28 @@ def test_the_bin_is_out_of_sight(departments, client):
     client.logout()
     assert "看不见的文章" not in client.get("/sitemap/", HTTP_HOST=JYJ).content.decode()
     assert client.get("/recycle-bin/", HTTP_HOST=JYJ).status_code == 404
+
+
+def test_nothing_in_the_bin_goes_live_by_itself(departments, client):
+    """A scheduled publish and a review waiting for the 负责人 are cancelled when the page is deleted."""
+    from django.core.management import call_command
+    from portal.accounts.models import User
+    from wagtail.models import Revision, WorkflowState
+
+    jyj = departments["jyj"]
+    editor = User.objects.get(username="jyj_editor")
+    scheduled = make_article(jyj, "news", "定时发布后删除", "scheduled-deleted", live=False)
+    submitted = make_article(jyj, "news", "送审后删除", "submitted-deleted", live=False, owner=editor)
+    with tenant_context(jyj):
+        revision = scheduled.save_revision(approved_go_live_at=timezone.now() + timedelta(seconds=1))
+        revision.publish()
+        submitted.get_workflow().start(submitted, editor)
+        assert WorkflowState.objects.active().filter(object_id=str(submitted.pk)).exists()
+    login(client, "jyj_head")
+    response = client.post(f"/admin/bulk/wagtailcore/page/delete/?id={scheduled.pk}&id={submitted.pk}", HTTP_HOST=JYJ)
+    assert response.status_code == 302
+    with tenant_context(jyj):
+        assert not Revision.page_revisions.filter(object_id=str(scheduled.pk)).exclude(approved_go_live_at=None)
+        assert not WorkflowState.objects.active().filter(object_id=str(submitted.pk)).exists()
+        call_command("publish_scheduled", verbosity=0)
+    assert not page_of(jyj, scheduled.pk).live and entry_of(jyj, scheduled.pk) is not None
