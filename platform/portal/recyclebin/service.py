@@ -14,10 +14,12 @@ back (`post_page_move`) and republishes what was live through `revision.publish(
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.move_page import MovePageAction
@@ -28,6 +30,7 @@ from portal.audit.log import record as audit_record
 
 from .models import RecycleBinPage, RecycledPage
 
+logger = logging.getLogger(__name__)
 RETENTION = timedelta(days=30)
 BIN_SLUG = "recycle-bin"
 
@@ -245,14 +248,20 @@ def delete_permanently(entry: RecycledPage, user=None, *, event: str = "recycle_
     audit_record(event, user=user, target=target, details=details)
 
 
-def purge_expired(now=None) -> int:
-    """In the current schema: delete for good what has been in the bin for 30 days."""
+def purge_expired(now=None) -> tuple[int, list[str]]:
+    """In the current schema: delete for good what has been in the bin for 30 days. One entry that
+    cannot go (a page still referenced elsewhere) is reported and does not hold up the others."""
     now = now or timezone.now()
-    count = 0
+    count, failures = 0, []
     for entry in RecycledPage.objects.filter(deleted_at__lte=now - RETENTION).order_by("deleted_at"):
-        delete_permanently(entry, None, event="recycle_purge")
-        count += 1
-    return count
+        try:
+            delete_permanently(entry, None, event="recycle_purge")
+        except (ProtectedError, RestrictedError) as error:
+            logger.exception("回收站到期清除失败：%s", entry.title)
+            failures.append(f"{entry.title}：{error.__class__.__name__}")
+        else:
+            count += 1
+    return count, failures
 
 
 def purge_all_departments(now=None) -> int:
@@ -261,10 +270,15 @@ def purge_all_departments(now=None) -> int:
 
     from tenants.models import Department
 
-    count = 0
+    count, failures = 0, []
     for department in Department.objects.filter(
         kind__in=[Department.Kind.PORTAL, Department.Kind.BUREAU, Department.Kind.TOWN]
     ).order_by("pk"):
         with tenant_context(department):
-            count += purge_expired(now)
+            purged, failed = purge_expired(now)
+        count += purged
+        failures.extend(f"{department.name} {failure}" for failure in failed)
+    if failures:
+        # Recorded as the job's error (ScheduledRun.last_error) for the centre to see.
+        raise RuntimeError("回收站到期清除未完成：" + "；".join(failures))
     return count

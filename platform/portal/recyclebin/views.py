@@ -7,6 +7,7 @@ checked here for every method, so a 业务员's direct POST gets the same 403 as
 
 from django import forms
 from django.contrib import messages
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -142,8 +143,12 @@ def delete(request, entry_id):
     entry = get_object_or_404(RecycledPage.objects.select_related("page"), pk=entry_id)
     if request.method == "POST":
         title = entry.title
-        service.delete_permanently(entry, request.user)
-        messages.success(request, f"已彻底删除“{title}”")
+        try:
+            service.delete_permanently(entry, request.user)
+        except (ProtectedError, RestrictedError):
+            messages.error(request, f"“{title}”仍被其他内容引用，不能彻底删除；请先解除引用")
+        else:
+            messages.success(request, f"已彻底删除“{title}”")
         return redirect("recyclebin:index")
     return TemplateResponse(request, "recyclebin/delete.html", {
         "page_title": f"彻底删除：{entry.title}", "entry": entry,
