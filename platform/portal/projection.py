@@ -28,15 +28,19 @@ def project_article(page) -> PublishedItem | None:
     if not (page.live and page.get_view_restrictions().count() == 0):
         remove_page(page)
         return None
-    column = page.get_parent().specific
     url_parts = page.get_url_parts()
+    if url_parts is None:
+        # Outside every site (the 回收站, a tree being moved): nothing a visitor could open.
+        remove_page(page)
+        return None
+    column = page.get_parent().specific
     item, _ = PublishedItem.objects.update_or_create(
         department=department,
         kind="article",
         object_id=page.pk,
         defaults={
             "title": page.title,
-            "url": department.base_url + url_parts[2] if url_parts else "",
+            "url": department.base_url + url_parts[2],
             "column_title": column.title,
             "column_type": getattr(column, "column_type", ""),
             "publish_time": page.publish_time,

@@ -47,8 +47,13 @@ def core_jobs() -> list[Job]:
 
     from .delivery.tamper import check_all
     from .operations.backups import create_backup
+    from .recyclebin.service import purge_all_departments
 
-    jobs = [Job("tamper_check", check_all, every=timedelta(minutes=settings.TAMPER_CHECK_MINUTES))]
+    jobs = [
+        Job("tamper_check", check_all, every=timedelta(minutes=settings.TAMPER_CHECK_MINUTES)),
+        # What has been in a department's 回收站 for 30 days is deleted for good.
+        Job("recycle_bin_purge", purge_all_departments, daily_at="03:15"),
+    ]
     if settings.BACKUP_SCHEDULE == "scheduler":
         jobs.append(Job("nightly_backup", create_backup, daily_at="01:30"))
     return jobs

@@ -30,10 +30,11 @@ def project_entry(page) -> CatalogueItem | None:
     department = _department()
     if department is None:
         return None
-    if not page.live or page.get_view_restrictions().exists() or not page.index_number:
+    url_parts = page.get_url_parts() if page.live else None
+    # Not live, private, unnumbered, or outside every site (the 回收站): not in the catalogue.
+    if url_parts is None or page.get_view_restrictions().exists() or not page.index_number:
         remove_entry(page.pk)
         return None
-    url_parts = page.get_url_parts()
     replacement = page.replacement
     replacement_url = ""
     if replacement is not None:
@@ -58,7 +59,7 @@ def project_entry(page) -> CatalogueItem | None:
             "replaced_by_title": replacement.title if replacement is not None else "",
             "replaced_by_url": replacement_url,
             "keywords": page.keywords,
-            "url": department.base_url + url_parts[2] if url_parts else "",
+            "url": department.base_url + url_parts[2],
         },
     )
     return item

@@ -119,9 +119,11 @@ def demo_content(department, rng):
 @hookimpl
 def provision_department(department):
     """Create the five standard parts under the department's 信息公开 column."""
-    from portal.pages.models import ColumnPage
+    from portal.pages.models import ColumnPage, HomePage
 
-    disclosure = ColumnPage.objects.filter(depth=3, column_type="disclosure").first()
+    # The site's own 信息公开 column (a deleted one waits in the 回收站, beside the home page).
+    home = HomePage.objects.filter(depth=2).first()
+    disclosure = ColumnPage.objects.child_of(home).filter(column_type="disclosure").first() if home else None
     if disclosure is None:
         return
     existing = set(ColumnPage.objects.child_of(disclosure).values_list("slug", flat=True))

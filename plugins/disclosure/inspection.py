@@ -41,11 +41,13 @@ def unpublished_annual_report(department, today: date | None = None) -> list[dic
 
 def missing_standard_parts(department) -> list[dict]:
     """信息公开指南, 制度, 法定主动公开内容, 年报, 依申请公开 must exist and be live."""
-    from portal.pages.models import ColumnPage
+    from portal.pages.models import ColumnPage, HomePage
 
     from .hooks import STANDARD_PARTS
 
-    disclosure = ColumnPage.objects.filter(depth=3, column_type="disclosure").first()
+    # The site's own 信息公开 column (a deleted one waits in the 回收站, beside the home page).
+    home = HomePage.objects.filter(depth=2).first()
+    disclosure = ColumnPage.objects.child_of(home).filter(column_type="disclosure").first() if home else None
     live = set()
     if disclosure is not None:
         live = set(ColumnPage.objects.child_of(disclosure).live().values_list("slug", flat=True))

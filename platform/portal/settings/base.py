@@ -69,6 +69,7 @@ TENANT_APPS = [
     "django.contrib.auth",
     "portal.access",
     "portal.pages",
+    "portal.recyclebin",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
