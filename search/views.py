@@ -6,11 +6,13 @@ department as the scope. The APIs answer on every host (suggestions are fetched 
 own host, so no cross-origin request is needed).
 """
 
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from . import service
+
+REDIRECTED_PARAMETERS = ("q", "department", "type", "year", "sort", "page")
 
 
 def _portal_url() -> str:
@@ -24,7 +26,11 @@ def _portal_url() -> str:
 def search_page(request):
     department = getattr(request, "tenant", None)
     if department is not None and not department.is_portal:
-        data = request.GET.copy()
+        # Only the search's own parameters, each of a sensible length, travel to the portal.
+        data = QueryDict(mutable=True)
+        for name in REDIRECTED_PARAMETERS:
+            if request.GET.get(name):
+                data[name] = request.GET[name][:200]
         if department.is_site and "department" not in data:
             data["department"] = department.host_prefix
         return HttpResponseRedirect(f"{_portal_url()}/search/?{data.urlencode()}")
@@ -62,7 +68,7 @@ def search_page(request):
         "has_filters": bool(params.department or params.type or params.year),
         "first_number": (params.page - 1) * service.PAGE_SIZE + 1,
     }
-    return TemplateResponse(request, "search/results.html", context)
+    return TemplateResponse(request, "search/results.html", context, status=400 if error else 200)
 
 
 def _json(payload, status=200):

@@ -97,6 +97,9 @@ ROOT_URLCONF = "portal.urls_tenant"
 
 MIDDLEWARE = [
     "tenants.middleware.DepartmentMiddleware",
+    # Control characters and broken UTF-8 in the address, query, form fields or our cookies get a
+    # Chinese 400 here, before sessions, static files or any view read them.
+    "portal.public_input.PublicInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,6 +212,11 @@ CACHES["shared"] = {
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
+# The cookies the platform reads (session, CSRF, the visitor's 适老模式 and 纯文本版 choices):
+# portal.public_input refuses control characters in them. Other cookies on the domain are not ours.
+CHECKED_COOKIES = [SESSION_COOKIE_NAME, CSRF_COOKIE_NAME, "theme_elderly", "theme_plain"]
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
