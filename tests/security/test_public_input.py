@@ -252,3 +252,84 @@ def test_every_public_url_survives_hostile_parameters(db, settings):
                 fuzzer.send("GET", hostname, path, "q=教育&department=nosuch")
     assert fuzzer.requests > 1000
     assert not fuzzer.failures, f"{len(fuzzer.failures)} 个请求得到 5xx：\n" + "\n".join(fuzzer.failures[:40])
+
+
+# ----------------------------------------------------------------------------------------------
+# What a visitor sees
+# ----------------------------------------------------------------------------------------------
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.mark.parametrize("url", ["/search/?q=%00", "/api/search/?q=%00", "/catalogue/?q=%00",
+                                 "/api/items/?column_type=%00", "/catalogue/?department=a%01b",
+                                 "/mailbox/query/?code=%1b"])
+def test_control_characters_in_parameters_get_a_chinese_400(db, client, url):
+    response = client.get(url, HTTP_HOST=WWW)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert "控制字符" in response.json()["error"]
+    else:
+        assert "无法处理的请求" in _text(response) and "控制字符" in _text(response)
+        assert "源城区人民政府" in _text(response)  # the site's own frame, so the visitor can go on
+
+
+def test_broken_utf8_path_control_characters_and_damaged_cookies_are_refused(db, client):
+    response = client.get("/search/?q=%ED%A0%80", HTTP_HOST=WWW)  # a lone surrogate, encoded
+    assert response.status_code == 400 and "UTF-8" in _text(response)
+    error = client.get("/api/search/?q=%FF", HTTP_HOST=JYJ).json()["error"]
+    assert error.startswith("网址中的查询参数不是有效的 UTF-8")
+    assert client.get("/news%00/", HTTP_HOST=JYJ).status_code == 400
+    response = client.get("/", HTTP_HOST=JYJ, HTTP_COOKIE='sessionid="\\000"')
+    assert response.status_code == 400 and "已为您清除" in _text(response)
+    assert response.cookies["sessionid"]["max-age"] == 0  # reloading the page works again
+    assert client.get("/", HTTP_HOST=JYJ, HTTP_COOKIE="othersite=\x01; theme_plain=1").status_code == 200
+
+
+def test_form_fields_refuse_control_characters_but_keep_line_breaks(db):
+    from tests.mailbox.test_mailbox import letter_data, open_form
+
+    client = Client()
+    token, answer = open_form(client)
+    response = client.post("/mailbox/write/", letter_data(token, answer, subject="关于\x0b午餐"), HTTP_HOST=WWW)
+    assert response.status_code == 400 and "“subject”中含有不可见的控制字符" in _text(response)
+    response = client.post("/mailbox/write/", letter_data(token, answer, content="第一行\r\n第二行\t（完）"),
+                           HTTP_HOST=WWW)
+    assert response.status_code == 200 and "query-code" in response.content.decode()
+    broken = b"token=x&subject=%FF"
+    response = client.post("/mailbox/write/", broken, content_type="application/x-www-form-urlencoded",
+                           HTTP_HOST=WWW)
+    assert response.status_code == 400 and "不是有效的 UTF-8" in _text(response)
+
+
+def test_unknown_department_filter_is_a_400_even_with_elasticsearch_down(db, client, settings):
+    with elasticsearch_unreachable(settings):
+        response = client.get("/api/search/", {"q": "教育", "department": "nosuch"}, HTTP_HOST=WWW)
+        assert response.status_code == 400 and response.json()["error"] == "department 参数应为单位的网站前缀，例如 jyj"
+        response = client.get("/search/", {"q": "教育", "department": "nosuch"}, HTTP_HOST=WWW)
+        assert response.status_code == 400 and "department 参数应为单位的网站前缀" in _text(response)
+        response = client.get("/api/search/", {"q": "教育", "department": "jyj", "page": "²"}, HTTP_HOST=WWW)
+        assert response.status_code == 400 and response.json()["error"] == "page 参数应为正整数"
+        assert client.get("/api/search/", {"q": "教育", "department": "jyj"}, HTTP_HOST=WWW).json()["degraded"]
+
+
+def test_items_api_checks_its_parameters(db, client):
+    def error(**params):
+        response = client.get("/api/items/", params, HTTP_HOST=WWW)
+        assert response.status_code == 400, response.content
+        return response.json()["error"]
+
+    assert error(page="99999999999999999999") == "page 参数应为 1 到 10000 之间的整数"
+    assert error(page="-1") == error(page="²") == error(page="abc")
+    assert error(column_type="nosuch").startswith("column_type 参数只能是 about、news")
+    assert error(department="nosuch") == "department 参数应为单位的网站前缀，例如 jyj"
+    assert client.get("/api/items/", {"department": "jyj", "column_type": "news", "page": "1"},
+                      HTTP_HOST=WWW).json()["total"] == 3
+
+
+def test_mode_switch_goes_back_only_to_a_page_of_this_site(db, client):
+    for target, expected in (("abc", "/"), ("/news/", "/news/"), ("https://evil.example/", "/"), ("/" * 3000, "/")):
+        response = client.get("/theme/mode/elderly/on/", {"next": target}, HTTP_HOST=JYJ)
+        assert response.status_code == 302 and response["Location"] == expected
