@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export GOVSITE_ES_PORT ?= 9250
 export GOVSITE_PG_PORT ?= 54329
+# The demo has accounts with a published password: it answers this machine only, unless asked.
+DEMO_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: install services stop-services migrate demo test bench clean
 
@@ -36,7 +38,7 @@ demo: migrate
 	$(PY) manage.py db_worker --backend background & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 0.0.0.0:8000
+	$(PY) manage.py runserver $(DEMO_ADDRESS)
 
 # Services are started once for the whole run and stopped at the end, whatever the result.
 test: services

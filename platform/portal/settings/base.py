@@ -15,8 +15,12 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parents[3]  # repository root
 PLATFORM_DIR = BASE_DIR / "platform"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# No default: production takes it from the environment, the demo generates one per checkout
+# (settings/dev.py), the tests use their own. A published constant would sign anybody's sessions.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
+# `manage.py load_demo` runs only where this is true; production settings turn it off.
+DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
 # Every department is served at <host_prefix>.<DOMAIN_SUFFIX>; the portal is www.
