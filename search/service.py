@@ -552,30 +552,3 @@ def suggest(prefix: str, limit: int = 8) -> list[dict]:
         if all(entry["text"] != word for entry in suggestions):
             suggestions.append({"text": word, "kind": "term", "count": count})
     return suggestions[:limit]
-
-
-def log_query(outcome: Outcome) -> None:
-    """Record a first-page search for the 区信息中心's review (no address, no user)."""
-    from .models import QueryLog
-
-    if not outcome.params.q or outcome.params.page != 1:
-        return
-    QueryLog.objects.create(
-        query=outcome.params.q[:100], department=outcome.params.department[:30], total=outcome.total,
-        backend=outcome.backend,
-    )
-
-
-def popular_queries(limit: int = 8, days: int = 30) -> list[str]:
-    from datetime import timedelta
-
-    from django.db.models import Count
-
-    from .models import QueryLog
-
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        QueryLog.objects.filter(created_at__gte=since, total__gt=0).values("query")
-        .annotate(n=Count("id")).order_by("-n", "query")[:limit]
-    )
-    return [row["query"] for row in rows]
