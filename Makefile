@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 export GOVSITE_ES_PORT ?= 9250
 export GOVSITE_PG_PORT ?= 54329
 export GOVSITE_STORE_PORT ?= 56379
+# The demo has accounts with a published password: it answers this machine only, unless asked.
+DEMO_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: install system-packages test-packages services stop-services migrate demo test bench clean
 
@@ -48,7 +50,7 @@ demo: migrate
 	$(PY) manage.py db_worker --backend background & worker=$$!; \
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 0.0.0.0:8000
+	$(PY) manage.py runserver $(DEMO_ADDRESS)
 
 # Services are started once for the whole run and stopped at the end, whatever the result.
 test: test-packages services

@@ -135,7 +135,7 @@ def generate(docs: int, tenants: int, seed: int, say=print) -> dict:
 
 
 def open_data_set(docs: int, tenants: int, seed: int, say=print) -> dict:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
     use_benchmark_database(DATABASE, keep=True)
     return generate(docs, tenants, seed, say=say)
 

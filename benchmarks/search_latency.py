@@ -47,7 +47,7 @@ def requests():
 
 
 def start_server(port: int, backend: str) -> subprocess.Popen:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings.base", SEARCH_BACKEND=backend,
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings.dev", SEARCH_BACKEND=backend,
                PUBLIC_PORT=str(port), DB_CONN_MAX_AGE="600", PYTHONPATH=str(ROOT / "platform"))
     process = subprocess.Popen(
         ["taskset", "-c", "1", str(ROOT / ".venv" / "bin" / "gunicorn"), "--pythonpath", str(ROOT / "platform"),

@@ -10,5 +10,7 @@ urlpatterns = [
     path("best-bets/new/", admin_views.best_bet_edit, name="best_bet_create"),
     path("best-bets/<int:pk>/", admin_views.best_bet_edit, name="best_bet_edit"),
     path("log/", admin_views.query_log, name="query_log"),
+    path("popular/hide/", admin_views.popular_hide, name="popular_hide"),
+    path("popular/<int:pk>/show/", admin_views.popular_show, name="popular_show"),
     path("status/", admin_views.index_status, name="status"),
 ]

@@ -1,5 +1,6 @@
 """The 区信息中心's search management: recommended results (best bets), the query log with its
-zero-result queries, and the state of the index. Central administrators only."""
+zero-result queries and the public popular list (大家都在搜, whose entries can be hidden), and the
+state of the index. Central administrators only."""
 
 from datetime import timedelta
 
@@ -9,11 +10,12 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tenants.admin_views import central_admin_required
 
-from . import index, pusher
-from .models import BestBet, OutboxEntry, QueryLog, SearchDocument
+from . import index, pusher, querylog
+from .models import BestBet, HiddenQuery, OutboxEntry, QueryLog, SearchDocument
 
 
 class BestBetForm(forms.ModelForm):
@@ -64,8 +66,32 @@ def query_log(request):
         "page_title": "搜索日志", "days": days, "top": top, "zero": zero,
         "searches": logs.count(), "zero_searches": logs.filter(total=0).count(),
         "degraded_searches": logs.exclude(backend="elasticsearch").count(),
+        "popular": querylog.popular_queries(), "hidden": HiddenQuery.objects.all(),
+        "min_visitors": querylog.POPULAR_MIN_VISITORS,
     }
     return TemplateResponse(request, "search/admin/query_log.html", context)
+
+
+@central_admin_required
+@require_POST
+def popular_hide(request):
+    query = request.POST.get("query", "")
+    if querylog.hide(query, request=request):
+        messages.success(request, f"“{query}”不再出现在“大家都在搜”中")
+    elif query.strip():
+        messages.info(request, f"“{query}”已经隐藏")
+    else:
+        messages.error(request, "请指定要隐藏的搜索词")
+    return redirect("search_admin:query_log")
+
+
+@central_admin_required
+@require_POST
+def popular_show(request, pk):
+    query = querylog.show_again(pk, request=request)
+    if query:
+        messages.success(request, f"已恢复“{query}”：搜索的访客足够多时会重新出现在“大家都在搜”中")
+    return redirect("search_admin:query_log")
 
 
 @central_admin_required

@@ -115,11 +115,31 @@ class QueryLog(models.Model):
     total = models.IntegerField("结果数")
     backend = models.CharField("检索方式", max_length=16)
     created_at = models.DateTimeField("时间", default=timezone.now)
+    # A keyed digest of the visitor's address under a salt that changes every day (search.querylog):
+    # it tells distinct visitors of one day apart without keeping their address.
+    visitor = models.CharField("访客摘要", max_length=16, blank=True)
 
     class Meta:
         verbose_name = "搜索日志"
         verbose_name_plural = "搜索日志"
         indexes = [models.Index(fields=["-created_at"], name="search_log_time")]
+
+    def __str__(self):
+        return self.query
+
+
+class HiddenQuery(models.Model):
+    """A search word the 区信息中心 keeps out of "大家都在搜", whatever its count."""
+
+    query = models.CharField("搜索词", max_length=100)
+    key = models.CharField("比较用搜索词", max_length=100, unique=True)  # text.exact_key(query)
+    hidden_by = models.CharField("操作人", max_length=150, blank=True)
+    created_at = models.DateTimeField("隐藏时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "隐藏的热门搜索词"
+        verbose_name_plural = "隐藏的热门搜索词"
+        ordering = ["-created_at"]
 
     def __str__(self):
         return self.query

@@ -35,8 +35,19 @@ ES_RETRY_AFTER_SECONDS = 5
 SITE_KINDS = ("portal", "bureau", "town")
 
 
+# Column types and plugin document kinds: lower-case codes such as `news` or `letter`.
+TYPE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
 class InvalidQuery(ValueError):
     pass
+
+
+def known_department(prefix: str) -> bool:
+    """Whether a site (portal, bureau or town) has this host prefix, whatever its status."""
+    from tenants.models import Department as DepartmentModel
+
+    return DepartmentModel.objects.filter(host_prefix=prefix, kind__in=SITE_KINDS).exists()
 
 
 @dataclass
@@ -52,18 +63,25 @@ class Params:
     def from_data(cls, data) -> "Params":
         q = " ".join((data.get("q") or "").split())[:MAX_QUERY_LENGTH]
         year = (data.get("year") or "").strip()
-        if year and not (year.isdigit() and 1900 <= int(year) <= 2100):
+        # isascii(): "²" and "١" are digits to str.isdigit() but not numbers to int().
+        if year and not (year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100):
             raise InvalidQuery("year 参数应为四位年份")
         page = (data.get("page") or "1").strip()
-        if not page.isdigit() or int(page) < 1:
+        if not (page.isascii() and page.isdigit()) or int(page) < 1:
             raise InvalidQuery("page 参数应为正整数")
         sort = data.get("sort") or "relevance"
         if sort not in ("relevance", "date"):
             raise InvalidQuery("sort 参数只能是 relevance 或 date")
+        department = (data.get("department") or "").strip()
+        if department and not known_department(department):
+            raise InvalidQuery("department 参数应为单位的网站前缀，例如 jyj")
+        kind = (data.get("type") or "").strip()
+        if kind and not TYPE_CODE.match(kind):
+            raise InvalidQuery("type 参数应为信息类型代码，例如 news、policy")
         return cls(
             q=q,
-            department=(data.get("department") or "").strip()[:30],
-            type=(data.get("type") or "").strip()[:32],
+            department=department,
+            type=kind,
             year=int(year) if year else None,
             sort=sort,
             page=min(int(page), MAX_PAGE),
@@ -273,8 +291,9 @@ def _filters(params: Params, sites: dict[str, Department]) -> dict:
     filters: dict = {}
     if params.department:
         by_prefix = {site.prefix: site.tenant for site in sites.values()}
-        # Exact: an unknown department matches nothing rather than everything.
-        filters["tenant"] = by_prefix.get(params.department, "\x00unknown")
+        # Exact: a department removed since the parameters were checked matches nothing rather
+        # than everything (no schema name starts with a dash).
+        filters["tenant"] = by_prefix.get(params.department, "-unknown")
     if params.type:
         filters["type"] = params.type
     if params.year:
@@ -533,30 +552,3 @@ def suggest(prefix: str, limit: int = 8) -> list[dict]:
         if all(entry["text"] != word for entry in suggestions):
             suggestions.append({"text": word, "kind": "term", "count": count})
     return suggestions[:limit]
-
-
-def log_query(outcome: Outcome) -> None:
-    """Record a first-page search for the 区信息中心's review (no address, no user)."""
-    from .models import QueryLog
-
-    if not outcome.params.q or outcome.params.page != 1:
-        return
-    QueryLog.objects.create(
-        query=outcome.params.q[:100], department=outcome.params.department[:30], total=outcome.total,
-        backend=outcome.backend,
-    )
-
-
-def popular_queries(limit: int = 8, days: int = 30) -> list[str]:
-    from datetime import timedelta
-
-    from django.db.models import Count
-
-    from .models import QueryLog
-
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        QueryLog.objects.filter(created_at__gte=since, total__gt=0).values("query")
-        .annotate(n=Count("id")).order_by("-n", "query")[:limit]
-    )
-    return [row["query"] for row in rows]

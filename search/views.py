@@ -6,11 +6,13 @@ department as the scope. The APIs answer on every host (suggestions are fetched 
 own host, so no cross-origin request is needed).
 """
 
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
-from . import service
+from . import querylog, service
+
+REDIRECTED_PARAMETERS = ("q", "department", "type", "year", "sort", "page")
 
 
 def _portal_url() -> str:
@@ -24,7 +26,11 @@ def _portal_url() -> str:
 def search_page(request):
     department = getattr(request, "tenant", None)
     if department is not None and not department.is_portal:
-        data = request.GET.copy()
+        # Only the search's own parameters, each of a sensible length, travel to the portal.
+        data = QueryDict(mutable=True)
+        for name in REDIRECTED_PARAMETERS:
+            if request.GET.get(name):
+                data[name] = request.GET[name][:200]
         if department.is_site and "department" not in data:
             data["department"] = department.host_prefix
         return HttpResponseRedirect(f"{_portal_url()}/search/?{data.urlencode()}")
@@ -34,7 +40,7 @@ def search_page(request):
     except service.InvalidQuery as invalid:
         params, error = service.Params(q=(request.GET.get("q") or "")[:100]), str(invalid)
     outcome = service.search(params) if not error else service.Outcome(params=params)
-    service.log_query(outcome)
+    querylog.log_query(outcome, request)
     sites = service.departments()
     scope = next((site for site in sites.values() if params.department and site.prefix == params.department), None)
     facet_names = {"department": "department", "type": "type", "year": "year"}
@@ -58,11 +64,11 @@ def search_page(request):
         "date_href": "?" + params.query_string(sort="date"),
         "previous_href": "?" + params.query_string(page=params.page - 1) if params.page > 1 else "",
         "next_href": "?" + params.query_string(page=params.page + 1) if params.page < outcome.pages else "",
-        "popular": service.popular_queries() if params.q and outcome.total == 0 else [],
+        "popular": querylog.popular_queries() if params.q and outcome.total == 0 else [],
         "has_filters": bool(params.department or params.type or params.year),
         "first_number": (params.page - 1) * service.PAGE_SIZE + 1,
     }
-    return TemplateResponse(request, "search/results.html", context)
+    return TemplateResponse(request, "search/results.html", context, status=400 if error else 200)
 
 
 def _json(payload, status=200):
@@ -81,7 +87,7 @@ def search_api(request):
     if not params.q:
         return _json({"error": "请提供搜索词 q"}, status=400)
     outcome = service.search(params)
-    service.log_query(outcome)
+    querylog.log_query(outcome, request)
     return _json(outcome.as_dict())
 
 

@@ -2,8 +2,7 @@
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 
@@ -19,14 +18,19 @@ def switch_mode(request, mode, state):
     if mode not in MODE_COOKIES or state not in ("on", "off"):
         raise Http404("没有这种浏览方式")
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Back to a page of this site only: a path or this host, not a bare word or a huge header.
+    if (
+        len(target) > 2000 or not target.startswith(("/", "http://", "https://"))
+        or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         target = "/"
     if mode == "plain" and state == "off":
         # `?plain=1` in the address would keep the page plain after the cookie is gone.
         parts = urlsplit(target)
         query = urlencode([(name, value) for name, value in parse_qsl(parts.query) if name != "plain"])
         target = urlunsplit(parts._replace(query=query)) or "/"
-    response = redirect(target)
+    # Not `redirect()`: it would try a bare word such as `next=abc` as a URL name and fail.
+    response = HttpResponseRedirect(target)
     # Elderly "off" is remembered as "0" so that it also overrides a centrally scheduled mode.
     value = "1" if state == "on" else "0"
     if mode == "plain" and state == "off":

@@ -5,15 +5,19 @@
   own speech synthesis, so it works without any network service.
 - A one-time submit token: a double click or a retried POST creates one record (the caller
   stores the token on the record under a unique constraint and looks it up again).
-- Rate limits per IP and per contact, counted in the database so every server process sees
-  the same counts.
+- Rate limits per IP and per contact (phone numbers and e-mail addresses normalised first),
+  checked and counted in one atomic step in PostgreSQL, so every server process sees the same
+  counts and a burst of simultaneous submissions cannot slip past the limit together.
 """
 
 import io
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection, transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
@@ -21,6 +25,31 @@ from .audit.log import client_ip
 
 MAX_TOKENS = 20
 IMAGE_DIGITS = 4
+# First key of the rate limit's advisory locks, so they never collide with other advisory locks.
+LOCK_NAMESPACE = 4_171_001
+
+
+def normalise_contact(field: str, value) -> str:
+    """One spelling per contact, so that `138 0013 8000`, `+86-13800138000` and `13800138000` are
+    one phone and `A@Example.com` is `a@example.com`: the limit counts people, not spellings."""
+    value = "".join(str(value or "").split()).lower()
+    if not value:
+        return ""
+    if "@" in value:
+        return f"email:{value}"
+    if field == "phone" or re.fullmatch(r"[+\d\-().（）]+", value):
+        digits = re.sub(r"[\-().（）]", "", value)
+        for prefix in ("+86", "0086"):
+            if digits.startswith(prefix):
+                national = digits[len(prefix):]
+                # A landline's area code loses its 0 after the country code: +86 762 → 0762.
+                digits = national if national.startswith("1") else "0" + national
+                break
+        else:
+            if len(digits) == 13 and digits.startswith("861"):  # 86 before a mobile, without the +
+                digits = digits[2:]
+        return f"phone:{digits}"
+    return f"{field}:{value}"
 
 
 @dataclass(frozen=True)
@@ -35,7 +64,7 @@ class PublicFormGuard:
 
     def __init__(self, request, scope: str, limit: int = 5, window: timedelta = timedelta(hours=1)):
         self.request, self.scope, self.limit, self.window = request, scope, limit, window
-        self.contacts: tuple = ()
+        self._admitted: list[int] = []
 
     # -- one-time submit token ------------------------------------------------------------------
     @property
@@ -76,31 +105,52 @@ class PublicFormGuard:
 
     # -- rate limits ------------------------------------------------------------------------------
     def _keys(self, contacts) -> list[str]:
-        keys = [f"ip:{client_ip(self.request)}"]
-        keys += [f"contact:{contact.strip().lower()}" for contact in contacts if contact and contact.strip()]
-        return keys
+        keys = {f"ip:{client_ip(self.request)}"}
+        for field, value in contacts:
+            normalised = normalise_contact(field, value)
+            if normalised:
+                keys.add(f"contact:{normalised}")
+        return sorted(keys)
 
-    def over_limit(self, contacts=()) -> bool:
+    def admit(self, contacts=()) -> bool:
+        """Check the limits and count this submission in one atomic step: True if it may be saved.
+
+        `contacts` are (field name, value) pairs. Each key (the address, every contact) is locked
+        with a transaction-scoped PostgreSQL advisory lock, in sorted order so that two submissions
+        sharing keys cannot deadlock; only then are the recent submissions counted and this one
+        added, so a burst of simultaneous submissions can never slip past the limit together."""
         from .models import FormSubmission
 
-        since = timezone.now() - self.window
-        recent = FormSubmission.objects.filter(scope=self.scope, created_at__gte=since)
-        return any(recent.filter(key=key).count() >= self.limit for key in self._keys(contacts))
+        keys = self._keys(contacts)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for key in keys:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                                   [LOCK_NAMESPACE, f"{self.scope}:{key}"])
+            since = timezone.now() - self.window
+            ours = FormSubmission.objects.filter(scope=self.scope, key__in=keys)
+            counts = ours.filter(created_at__gte=since).values("key").annotate(n=Count("id"))
+            if any(row["n"] >= self.limit for row in counts):
+                return False
+            ours.filter(created_at__lt=since).delete()
+            created = FormSubmission.objects.bulk_create([FormSubmission(scope=self.scope, key=key) for key in keys])
+        self._admitted = [row.pk for row in created]
+        return True
 
-    def record(self, contacts=None) -> None:
-        """Count a saved submission (by default with the contacts `refusal` screened)."""
+    def withdraw(self) -> None:
+        """Uncount the submission `admit` counted, when it turned out to be a repeat of one already
+        saved (the same form sent twice at once): a double click is one submission."""
         from .models import FormSubmission
 
-        keys = self._keys(self.contacts if contacts is None else contacts)
-        FormSubmission.objects.filter(scope=self.scope, key__in=keys,
-                                      created_at__lt=timezone.now() - self.window).delete()
-        FormSubmission.objects.bulk_create([FormSubmission(scope=self.scope, key=key) for key in keys])
+        FormSubmission.objects.filter(pk__in=getattr(self, "_admitted", [])).delete()
+        self._admitted = []
 
     def refusal(self, form, token: str, contact_fields=()) -> tuple[int, str] | None:
         """Screen a posted form in order: a token this visitor was given, valid data, the
         captcha, the rate limit (per IP and per value of the `contact_fields`: phone, e-mail …).
         On a refusal the error is added to `form` and the answer is (HTTP status, token for the
-        form shown again); None means the submission may be saved, then `record()` it."""
+        form shown again); None means the submission is counted and may be saved (if saving finds
+        it a repeat of one already saved, `withdraw()` it)."""
         if not self.token_issued(token):
             form.add_error(None, "表单已过期，请检查内容后重新提交")
             return 400, self.issue_token()
@@ -110,8 +160,8 @@ class PublicFormGuard:
         if not captcha_ok:
             form.add_error("captcha", "验证码不正确，请按新的验证码重新填写")
             return 400, token
-        self.contacts = tuple(form.cleaned_data.get(field) for field in contact_fields)
-        if self.over_limit(self.contacts):
+        contacts = [(field, form.cleaned_data.get(field)) for field in contact_fields]
+        if not self.admit(contacts):
             form.add_error(None, self.limit_message)
             return 429, token
         return None

@@ -49,10 +49,40 @@ def serve_media(request, path):
     return FileResponse(target.open("rb"), content_type=content_type)
 
 
+API_MAX_PAGE = 10_000
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def items_api_params(request) -> dict:
+    """The filters of `/api/items/`, checked once: a bad value is a 400 that says what to send."""
+    from tenants.models import Department
+
+    from .pages.columns import ColumnType
+
+    department = request.GET.get("department", "").strip()
+    if department and not Department.objects.filter(host_prefix=department, kind__in=("portal", "bureau", "town")
+                                                    ).exists():
+        raise BadParameter("department 参数应为单位的网站前缀，例如 jyj")
+    column_type = request.GET.get("column_type", "").strip()
+    if column_type and column_type not in ColumnType.values:
+        raise BadParameter(f"column_type 参数只能是 {'、'.join(ColumnType.values)} 之一")
+    page = request.GET.get("page", "1").strip() or "1"
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page) <= API_MAX_PAGE:
+        raise BadParameter(f"page 参数应为 1 到 {API_MAX_PAGE} 之间的整数")
+    return {"department": department, "column_type": column_type, "page": int(page)}
+
+
 @require_GET
 def items_api(request):
     """Published items of this department (the portal: of all), newest first, for syndication."""
     department = request.tenant
+    try:
+        params = items_api_params(request)
+    except BadParameter as bad:
+        return JsonResponse({"error": str(bad)}, status=400, json_dumps_params={"ensure_ascii": False})
     # Like the portal homepage: suspended or archived departments' pages answer 503/410, so
     # their items are not handed out.
     items = (
@@ -61,14 +91,11 @@ def items_api(request):
     )
     if not department.is_portal:
         items = items.filter(department=department)
-    elif request.GET.get("department"):
-        items = items.filter(department__host_prefix=request.GET["department"])
-    if request.GET.get("column_type"):
-        items = items.filter(column_type=request.GET["column_type"])
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return JsonResponse({"error": "page 参数应为正整数"}, status=400)
+    elif params["department"]:
+        items = items.filter(department__host_prefix=params["department"])
+    if params["column_type"]:
+        items = items.filter(column_type=params["column_type"])
+    page = params["page"]
     total = items.count()
     start = (page - 1) * API_PAGE_SIZE
     results = [

@@ -143,7 +143,7 @@ def catalogue_items(filters: dict, department=None):
     if filters.get("validity") in Validity.values:
         items = items.filter(validity=filters["validity"])
     year = str(filters.get("year") or "")
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and len(year) == 4:  # not "²", not beyond the column's range
         items = items.filter(year=int(year))
     query = (filters.get("q") or "").strip()
     if query:

@@ -98,10 +98,9 @@ def apply(request):
     try:
         with transaction.atomic():
             application = applications.submit(department=department, data=data, token=token, ip=client_ip(request))
-    except IntegrityError:
+    except IntegrityError:  # the same form sent twice at once: one application, counted once
+        guard.withdraw()
         application = Application.objects.get(submit_token=token)
-    else:
-        guard.record()
     return _applied(request, application)
 
 

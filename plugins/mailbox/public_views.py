@@ -75,10 +75,9 @@ def write(request):
                 phone=data["phone"], email=data["email"], may_publish=data["may_publish"],
                 token=token, ip=client_ip(request),
             )
-    except IntegrityError:
+    except IntegrityError:  # the same form sent twice at once: one letter, counted once
+        guard.withdraw()
         letter = Letter.objects.get(submit_token=token)
-    else:
-        guard.record()
     return _done(request, letter)
 
 

@@ -49,6 +49,9 @@ EVENT_LABELS = {
     "theme_publish": "发布统一主题",
     "theme_mode_schedule": "安排全站模式",
     "theme_mode_end": "结束全站模式",
+    # Site-wide search (search)
+    "search_popular_hide": "隐藏热门搜索词",
+    "search_popular_show": "恢复热门搜索词",
     # The audit log itself
     "audit_export": "导出审计日志",
     "audit_prune": "清理过期审计日志",

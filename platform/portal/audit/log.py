@@ -31,8 +31,10 @@ def record(event: str, *, request=None, user=None, username: str = "", success: 
     department = department or getattr(request, "tenant", None) or current_department()
     if department is not None and not getattr(department, "is_site", False):
         department = None
+    # A failed login records what was typed, which can be any length (the column holds 150).
+    username = (username or (user.get_username() if user else ""))[:150]
     entry = AuditEvent.objects.create(
-        user=user, username=username or (user.get_username() if user else ""), event=event, success=success,
+        user=user, username=username, event=event, success=success,
         ip=client_ip(request), department=department, target=str(target)[:255], details=details or {},
     )
     hooks_for(department).audit_event(

@@ -15,8 +15,12 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parents[3]  # repository root
 PLATFORM_DIR = BASE_DIR / "platform"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# No default: production takes it from the environment, the demo generates one per checkout
+# (settings/dev.py), the tests use their own. A published constant would sign anybody's sessions.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
+# `manage.py load_demo` runs only where this is true; production settings turn it off.
+DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "*").split(",")
 
 # Every department is served at <host_prefix>.<DOMAIN_SUFFIX>; the portal is www.
@@ -101,6 +105,9 @@ MIDDLEWARE = [
     # First: a cached public page is answered before the tenant lookup, without the database.
     "portal.delivery.middleware.PageCacheMiddleware",
     "tenants.middleware.DepartmentMiddleware",
+    # Control characters and broken UTF-8 in the address, query, form fields or our cookies get a
+    # Chinese 400 here, before sessions, static files or any view read them.
+    "portal.public_input.PublicInputMiddleware",
     # The department's Wagtail site and home page from the cache, not from two queries.
     "portal.render_caches.SiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -268,6 +275,11 @@ CACHES = {
 CACHES["shared"] = {**cache_backend(CACHE_URL), "KEY_PREFIX": CACHE_KEY_PREFIX + "-shared"}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
+# The cookies the platform reads (session, CSRF, the visitor's 适老模式 and 纯文本版 choices):
+# portal.public_input refuses control characters in them. Other cookies on the domain are not ours.
+CHECKED_COOKIES = [SESSION_COOKIE_NAME, CSRF_COOKIE_NAME, "theme_elderly", "theme_plain"]
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -10,6 +10,7 @@ from portal.accounts.encryption import GENERATE_HINT, check_key
 from .base import *  # noqa: F401,F403
 
 DEBUG = False
+DEMO_DATA_ALLOWED = False  # demo accounts with a published password must never reach a live site
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("生产环境必须通过环境变量 SECRET_KEY 设置至少 50 个字符的随机密钥")

@@ -7,6 +7,7 @@ from .base import *  # noqa: F401,F403
 from .base import PASSWORD_HASHERS
 
 DEBUG = False
+SECRET_KEY = "test-settings-key-never-used-outside-the-test-database-" + "0" * 16
 # Hashing is deliberately slow in production; tests create many accounts.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 TASKS = {

@@ -6,6 +6,7 @@ says so.
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "当前是生产环境配置，拒绝导入演示数据：演示账号使用公开的密码，导入后任何人都能登录。"
+                "如需体验演示，请在开发环境中使用 portal.settings.dev 配置运行。"
+            )
         prefixes = options["only"]
         try:
             specs = demo_specs(prefixes)
