@@ -1,4 +1,4 @@
-"""Jobs that run on a clock: daily digests, the daily inspection, availability probes.
+"""Jobs that run on a clock: daily digests, the daily inspection, availability probes, the watch.
 
 Plugins return `Job`s from the `scheduled_jobs` hook. `manage.py run_scheduler` runs each job
 when it is due and records the run in `ScheduledRun`, so a restarted scheduler neither repeats
@@ -43,9 +43,14 @@ class Job:
 
 def core_jobs() -> list[Job]:
     """The core's own clockwork (plugins add theirs through the `scheduled_jobs` hook)."""
+    from .operations import scheduled_publishing
     from .operations.backups import create_backup
 
-    return [Job("nightly_backup", create_backup, daily_at="01:30")]
+    return [
+        Job("nightly_backup", create_backup, daily_at="01:30"),
+        Job("scheduled_publishing", scheduled_publishing.publish_scheduled_everywhere,
+            every=scheduled_publishing.interval()),
+    ]
 
 
 def all_jobs() -> list[Job]:

@@ -45,6 +45,11 @@ EVENT_LABELS = {
     "theme_publish": "发布统一主题",
     "theme_mode_schedule": "安排全站模式",
     "theme_mode_end": "结束全站模式",
+    # The watch (portal.operations)
+    "incident_record": "登记事件",
+    "incident_acknowledge": "确认事件",
+    "incident_resolve": "事件处置完成",
+    "duty_roster_change": "修改值班表",
     # The audit log itself
     "audit_export": "导出审计日志",
     "audit_prune": "清理过期审计日志",
