@@ -380,7 +380,7 @@ def watch_all(urls: dict | None = None) -> dict[str, bool]:
         results = list(pool.map(load_homepage, targets))
     threshold = int(getattr(settings, "AVAILABILITY_WATCH_FAILURES", 2))
     states = {}
-    for department, url, (ok, status, seconds, error) in zip(departments, targets, results, strict=True):
+    for department, url, (ok, _status, seconds, error) in zip(departments, targets, results, strict=True):
         report_check(
             f"site_down:{department.schema_name}", ok, kind="site_down", department=department,
             threshold=threshold, title=f"{department.name}网站无法访问",

@@ -34,8 +34,8 @@ def publish_scheduled_everywhere() -> dict[str, bool]:
 
     threshold = int(getattr(settings, "PUBLISH_FAILURE_ALERT_RUNS", 3))
     states = {}
-    sites = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active").order_by("sort_order", "id")
-    for department in sites:
+    sites = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active")
+    for department in sites.order_by("sort_order", "id"):
         error = ""
         try:
             with tenant_context(department):

@@ -31,6 +31,22 @@ def _forbidden(request):
     )
 
 
+def watch_staff_required(view):
+    """Every 值班表 and 事件记录 route: watch staff only; anyone else gets a 403 page in Chinese
+    (Wagtail would send them to the dashboard instead)."""
+    from functools import wraps
+
+    from .duty import is_watch_staff
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_watch_staff(request.user):
+            return _forbidden(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _back(request, incident):
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -47,12 +63,10 @@ class ResolveForm(forms.Form):
 
 
 @require_POST
+@watch_staff_required
 def acknowledge_incident(request, pk):
-    from .duty import is_watch_staff
     from .incidents import IncidentError, acknowledge
 
-    if not is_watch_staff(request.user):
-        return _forbidden(request)
     incident = get_object_or_404(Incident, pk=pk)
     try:
         acknowledge(incident, request.user, request=request)
@@ -62,12 +76,10 @@ def acknowledge_incident(request, pk):
     return _back(request, incident)
 
 
+@watch_staff_required
 def resolve_incident(request, pk):
-    from .duty import is_watch_staff
     from .incidents import IncidentError, resolve
 
-    if not is_watch_staff(request.user):
-        return _forbidden(request)
     incident = get_object_or_404(Incident, pk=pk)
     form = ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.urls import path
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from . import duty, views
 from .models import DutyShift, Incident
@@ -58,14 +59,23 @@ class DutyShiftIndexView(IndexView):
         return context
 
 
-class DutyShiftCreateView(CreateView):
+class InvalidInputIs400:
+    """A form sent back with errors answers 400 (the input is kept, the errors say what to fix)."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class DutyShiftCreateView(InvalidInputIs400, CreateView):
     def save_instance(self):
         shift = super().save_instance()
         _audit_roster(self.request, shift, "create")
         return shift
 
 
-class DutyShiftEditView(EditView):
+class DutyShiftEditView(InvalidInputIs400, EditView):
     def save_instance(self):
         shift = super().save_instance()
         _audit_roster(self.request, shift, "edit")
@@ -78,7 +88,18 @@ class DutyShiftDeleteView(DeleteView):
         super().delete_action()
 
 
-class DutyShiftViewSet(ModelViewSet):
+class WatchStaffOnly:
+    """Every route of the viewset, Wagtail's and ours, goes through `watch_staff_required`."""
+
+    def get_urlpatterns(self):
+        return decorate_urlpatterns([*super().get_urlpatterns(), *self.action_urlpatterns()],
+                                    views.watch_staff_required)
+
+    def action_urlpatterns(self):
+        return []
+
+
+class DutyShiftViewSet(WatchStaffOnly, ModelViewSet):
     model = DutyShift
     menu_label = "值班表"
     icon = "calendar-alt"
@@ -111,7 +132,7 @@ class IncidentFilterSet(WagtailFilterSet):
         fields = ["kind", "department"]
 
 
-class IncidentCreateView(CreateView):
+class IncidentCreateView(InvalidInputIs400, CreateView):
     """登记事件: a person reports one (kind, department, what happened); on duty is alerted."""
 
     def save_instance(self):
@@ -129,7 +150,7 @@ class IncidentInspectView(InspectView):
         return context
 
 
-class IncidentViewSet(ModelViewSet):
+class IncidentViewSet(WatchStaffOnly, ModelViewSet):
     model = Incident
     menu_label = "事件记录"
     icon = "warning"
@@ -145,9 +166,8 @@ class IncidentViewSet(ModelViewSet):
                            "resolution"]
     inspect_template_name = "operations/incident_inspect.html"
 
-    def get_urlpatterns(self):
+    def action_urlpatterns(self):
         return [
-            *super().get_urlpatterns(),
             path("acknowledge/<int:pk>/", views.acknowledge_incident, name="acknowledge"),
             path("resolve/<int:pk>/", views.resolve_incident, name="resolve"),
         ]

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         if only:
             unknown = sorted(set(only) - {job.name for job in jobs})
             if unknown:
-                raise CommandError(f"没有这些定时任务：{'、'.join(unknown)}；可用的任务：{'、'.join(job.name for job in jobs)}")
+                available = "、".join(job.name for job in jobs)
+                raise CommandError(f"没有这些定时任务：{'、'.join(unknown)}；可用的任务：{available}")
             jobs = [job for job in jobs if job.name in only]
         names = ", ".join(job.name for job in jobs) or "（无）"
         self.stdout.write(f"定时任务：{names}")
