@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 MAX_BACKOFF_SECONDS = 300
+PUSH_INCIDENT_KEY = "search_push_failure"
 
 
 @dataclass
@@ -154,7 +155,30 @@ def drain(batch_size: int = BATCH_SIZE, max_seconds: float | None = None, includ
     )
     if result.errors:
         logger.warning("检索推送有失败，稍后重试: %s", result.errors[0])
+    if result.failed or result.pushed:
+        watch_failures()
     return result
+
+
+def watch_failures() -> None:
+    """Tell the person on duty when changes keep failing to reach Elasticsearch: an entry that has
+    failed `SEARCH_PUSH_ALERT_ATTEMPTS` times (default 5, about a minute of backoff) raises one
+    检索推送失败 incident; it is resolved once no entry that failed that often is left."""
+    from django.conf import settings
+    from portal.operations.incidents import raise_incident, resolve_incident
+
+    threshold = int(getattr(settings, "SEARCH_PUSH_ALERT_ATTEMPTS", 5))
+    stuck = OutboxEntry.objects.filter(attempts__gte=threshold)
+    oldest = stuck.order_by("created_at").first()
+    if oldest is None:
+        resolve_incident(PUSH_INCIDENT_KEY, "待推送的变更已全部送达检索服务，自动关闭")
+        return
+    raise_incident(
+        "search_push_failure", PUSH_INCIDENT_KEY, "检索推送连续失败：新发布的信息搜不到",
+        f"{stuck.count()} 条变更已连续推送失败 {threshold} 次以上（共 {pending_count()} 条等待推送），"
+        f"最早一条记录于 {timezone.localtime(oldest.created_at):%Y-%m-%d %H:%M}。\n最近错误：{oldest.last_error}\n"
+        "请检查 Elasticsearch 是否运行；恢复后运行 manage.py search_push 立即推送。",
+    )
 
 
 def pending_count() -> int:

@@ -113,3 +113,10 @@ def performance_figures(department, start, end):
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
     avg_working_days or None) and `disclosure_requests` (received, answered, answered_on_time,
     overdue, avg_working_days or None)."""
+
+
+@hookspec
+def security_checks(start, end):
+    """Return `{label: count}` of the security checks the plugin ran over the dates `start`..`end`
+    (inclusive), each label saying in Chinese what was counted (e.g. `{"网站巡检（次）": 365}`);
+    the core adds them up as 安全检测评估次数 in `portal.operations.figures.security_figures`."""

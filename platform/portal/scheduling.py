@@ -1,4 +1,4 @@
-"""Jobs that run on a clock: daily digests, the daily inspection, availability probes.
+"""Jobs that run on a clock: daily digests, the daily inspection, availability probes, the watch.
 
 Plugins return `Job`s from the `scheduled_jobs` hook. `manage.py run_scheduler` runs each job
 when it is due and records the run in `ScheduledRun`, so a restarted scheduler neither repeats
@@ -46,10 +46,13 @@ def core_jobs() -> list[Job]:
     from django.conf import settings
 
     from .delivery.tamper import check_all
+    from .operations import scheduled_publishing
     from .operations.backups import create_backup
     from .recyclebin.service import purge_all_departments
 
     jobs = [
+        Job("scheduled_publishing", scheduled_publishing.publish_scheduled_everywhere,
+            every=scheduled_publishing.interval()),
         Job("tamper_check", check_all, every=timedelta(minutes=settings.TAMPER_CHECK_MINUTES)),
         # What has been in a department's 回收站 for 30 days is deleted for good.
         Job("recycle_bin_purge", purge_all_departments, daily_at="03:15"),

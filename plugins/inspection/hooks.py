@@ -44,7 +44,8 @@ def admin_menu_items(department):
 @hookimpl
 def scheduled_jobs():
     """The daily inspection at 02:00, a homepage probe of every site each hour (24 a day, the
-    national minimum is 20), and the centre's digest of new serious findings at 08:00."""
+    national minimum is 20, counted by the veto), the watch every 5 minutes (alerts the person on
+    duty when a site stops answering), and the centre's digest of new serious findings at 08:00."""
     from datetime import timedelta
 
     from portal.scheduling import Job
@@ -54,8 +55,16 @@ def scheduled_jobs():
     return [
         Job(name="inspection.daily", run=service.daily_inspection, daily_at="02:00"),
         Job(name="inspection.probes", run=service.probe_all, every=timedelta(hours=1)),
+        Job(name="inspection.watch", run=service.watch_all, every=service.watch_interval()),
         Job(name="inspection.digest", run=service.send_digest, daily_at="08:00"),
     ]
+
+
+@hookimpl
+def security_checks(start, end):
+    from . import service
+
+    return service.security_check_counts(start, end)
 
 
 @hookimpl

@@ -321,34 +321,85 @@ def league_table(departments=None) -> list[dict]:
     return rows
 
 
-def probe(department, url: str | None = None) -> AvailabilityProbe:
-    """Load the homepage once; a failure is an error, an HTTP error or more than 15 s."""
+def load_homepage(url: str) -> tuple[bool, int | None, float, str]:
+    """(ok, HTTP status, seconds, error) of one load of a homepage; a failure is an error, an
+    HTTP error or more than 15 s."""
     import time
 
     import httpx
 
-    url = url or department.base_url + "/"
+    from .crawler import SyncLoopbackTransport, describe_error
+
     started = time.perf_counter()
     status, error = None, ""
     try:
-        from .crawler import SyncLoopbackTransport
-
         with httpx.Client(transport=SyncLoopbackTransport(), timeout=PROBE_TIMEOUT, follow_redirects=True) as client:
             status = client.get(url).status_code
     except httpx.TimeoutException:
         error = f"超过 {PROBE_TIMEOUT:g} 秒未加载完成"
     except httpx.HTTPError as problem:
-        from .crawler import describe_error
-
         error = describe_error(problem)
     seconds = time.perf_counter() - started
-    ok = not error and status is not None and status < 400 and seconds <= PROBE_TIMEOUT
+    if not error and status is not None and status >= 400:
+        error = f"HTTP {status}"
+    ok = not error and status is not None and seconds <= PROBE_TIMEOUT
+    return ok, status, seconds, error
+
+
+def probe(department, url: str | None = None) -> AvailabilityProbe:
+    """The hourly probe that the 站点无法访问 veto counts: load the homepage once and keep the result."""
+    ok, status, seconds, error = load_homepage(url or department.base_url + "/")
     return AvailabilityProbe.objects.create(department=department, ok=ok, status=status, seconds=seconds,
                                             error=error[:300])
 
 
 def probe_all() -> list[AvailabilityProbe]:
     return [probe(department) for department in site_departments()]
+
+
+def watch_interval() -> timedelta:
+    """How often the watch probes every homepage (`AVAILABILITY_WATCH_MINUTES`, default 5)."""
+    return timedelta(minutes=int(getattr(settings, "AVAILABILITY_WATCH_MINUTES", 5)))
+
+
+def watch_all(urls: dict | None = None) -> dict[str, bool]:
+    """The watch: load every homepage now; `AVAILABILITY_WATCH_FAILURES` (default 2) failures in a
+    row raise a 网站无法访问 incident for the centre's duty officer, a success resolves it.
+
+    These loads are not `AvailabilityProbe` rows: the veto counts the hourly probes only, and the
+    watch keeps just the streak of failures (in the core's incident service). Homepages are
+    loaded in parallel so that a platform-wide outage (every load waiting 15 s) is still seen
+    within one interval. `urls` replaces some departments' addresses ({host prefix: url})."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.operations.incidents import report_check
+
+    departments = list(site_departments())
+    targets = [(urls or {}).get(department.host_prefix) or department.base_url + "/" for department in departments]
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(targets)))) as pool:
+        results = list(pool.map(load_homepage, targets))
+    threshold = int(getattr(settings, "AVAILABILITY_WATCH_FAILURES", 2))
+    states = {}
+    for department, url, (ok, _status, seconds, error) in zip(departments, targets, results, strict=True):
+        report_check(
+            f"site_down:{department.schema_name}", ok, kind="site_down", department=department,
+            threshold=threshold, title=f"{department.name}网站无法访问",
+            details=f"首页 {url} 加载失败：{error}（{seconds:.1f} 秒）",
+        )
+        states[department.host_prefix] = ok
+    return states
+
+
+def security_check_counts(start, end) -> dict[str, int]:
+    """For the yearly 安全检测评估次数: finished inspection runs (one run may cover every site),
+    and days on which the hourly availability probes ran."""
+    from django.db.models.functions import TruncDate
+
+    runs = InspectionRun.objects.filter(status=InspectionRun.Status.DONE,
+                                        started_at__date__range=(start, end)).count()
+    days = (AvailabilityProbe.objects.filter(time__date__range=(start, end))
+            .annotate(day=TruncDate("time")).values("day").distinct().count())
+    return {"网站巡检（次）": runs, "可用性监测（天）": days}
 
 
 def central_recipients() -> list[str]:

@@ -67,12 +67,13 @@ def test_digest_mails_new_serious_findings(departments, mailoutbox):
     assert "【区教育局】严重·涉密标识" in mail.body and old.title not in mail.body
 
 
-def test_unreachable_site_keeps_its_page_findings(departments):
+def test_unreachable_site_keeps_its_page_findings(departments, settings):
     """A crawl that cannot load the homepage reports it, and closes none of the page findings."""
     jyj = departments["jyj"]
     footer = Finding.objects.create(department=jyj, item="footer_missing", key="footer:police",
                                     title="页脚缺少公安机关备案号", source="crawl")
-    run = service.execute_run(service.start_run(jyj), start_urls={"jyj": "http://127.0.0.1:9/"})
+    settings.PUBLIC_PORT = "9"  # the site's own public address, where nothing answers
+    run = service.execute_run(service.start_run(jyj), start_urls={"jyj": "http://jyj.localhost:9/"})
     assert run.status == "done"
     down = Finding.objects.get(department=jyj, item="site_unavailable", key="crawl")
     assert "巡检时首页无法访问" in down.title and "连接被拒绝" in down.title

@@ -52,6 +52,11 @@ EVENT_LABELS = {
     # Site-wide search (search)
     "search_popular_hide": "隐藏热门搜索词",
     "search_popular_show": "恢复热门搜索词",
+    # The watch (portal.operations)
+    "incident_record": "登记事件",
+    "incident_acknowledge": "确认事件",
+    "incident_resolve": "事件处置完成",
+    "duty_roster_change": "修改值班表",
     # The audit log itself
     "audit_export": "导出审计日志",
     "audit_prune": "清理过期审计日志",

@@ -210,9 +210,17 @@ def create_backup(directory: Path | None = None, progress=None):
     except Exception as failure:  # noqa: BLE001 - every failure is recorded and reported, then raised
         record.status, record.error, record.finished_at = Backup.Status.FAILED, str(failure), timezone.now()
         record.save()
+        from .incidents import raise_incident
+
+        raise_incident("backup_failure", "backup_failure", "数据备份失败",
+                       f"{timezone.localtime(record.started_at):%Y-%m-%d %H:%M} 开始的备份失败：{failure}\n"
+                       f"备份目录：{directory}")
         if isinstance(failure, BackupError):
             raise
         raise BackupError(f"备份失败：{failure}") from failure
+    from .incidents import resolve_incident
+
+    resolve_incident("backup_failure", "此后的备份已成功完成并通过校验，自动关闭")
     prune_backups(directory)
     return record
 

@@ -368,6 +368,17 @@ PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 TAMPER_CHECK_MINUTES = int(os.environ.get("TAMPER_CHECK_MINUTES", "10"))
 TAMPER_CHECK_PAGES = int(os.environ.get("TAMPER_CHECK_PAGES", "20"))
 
+# The watch (portal.operations.incidents): every AVAILABILITY_WATCH_MINUTES the inspection loads
+# each homepage and AVAILABILITY_WATCH_FAILURES failures in a row alert the person on duty;
+# scheduled publishing runs every SCHEDULED_PUBLISHING_MINUTES and alerts after
+# PUBLISH_FAILURE_ALERT_RUNS failed runs in a row; a search change that failed to reach
+# Elasticsearch SEARCH_PUSH_ALERT_ATTEMPTS times alerts too.
+AVAILABILITY_WATCH_MINUTES = int(os.environ.get("AVAILABILITY_WATCH_MINUTES", "5"))
+AVAILABILITY_WATCH_FAILURES = int(os.environ.get("AVAILABILITY_WATCH_FAILURES", "2"))
+SCHEDULED_PUBLISHING_MINUTES = int(os.environ.get("SCHEDULED_PUBLISHING_MINUTES", "5"))
+PUBLISH_FAILURE_ALERT_RUNS = int(os.environ.get("PUBLISH_FAILURE_ALERT_RUNS", "3"))
+SEARCH_PUSH_ALERT_ATTEMPTS = int(os.environ.get("SEARCH_PUSH_ALERT_ATTEMPTS", "5"))
+
 # Digests and alerts (mailbox overdue letters, inspection findings) go out by e-mail. Without a
 # mail server configured they are written to files under .services/mail, one per message.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
