@@ -7,7 +7,6 @@ import httpx
 import pytest
 from django.core import mail
 from django.core.cache import caches
-
 from portal.delivery import store
 from portal.delivery.tamper import check_department, pages_to_check
 
