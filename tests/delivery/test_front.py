@@ -6,6 +6,7 @@ TLS lines. The app alone decides what nginx may keep (X-Accel-Expires)."""
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -59,6 +60,7 @@ def site(django_db_setup):
         os.killpg(app.pid, signal.SIGCONT)
         app.terminate()
         app.wait(10)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def fetch(site, path, host="jyj.localhost", cookies=None, timeout=10):
@@ -103,6 +105,7 @@ def test_the_shipped_config_passes_nginx_t_with_its_tls_lines():
                         certificate=front.self_signed_certificate(tmp))
     assert "listen 443 ssl http2;" in site and "ssl_certificate_key" in site
     checked = front.check(tmp, front.prepare(tmp, site))
+    shutil.rmtree(tmp, ignore_errors=True)
     assert checked.returncode == 0, checked.stderr
 
 
