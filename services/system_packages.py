@@ -1,7 +1,8 @@
 """Find, and on a fresh machine install, the system programs that pip cannot bring.
 
 `make demo` needs Java and Maven (Elasticsearch is fetched and built with them); `make test` also
-needs a Chromium browser for the browser tests and CJK fonts so that Chinese pages render in it.
+needs a Chromium browser for the browser tests, CJK fonts so that Chinese pages render in it, and
+nginx (the production front's configuration is tested in front of a real app server).
 Programs are found the standard way (on PATH, fonts through fontconfig), so a browser installed
 anywhere on PATH is used. What is missing is installed with apt when we are root; otherwise the
 command stops with one message naming the packages to install.
@@ -32,6 +33,15 @@ def find_browser() -> str | None:
     return None
 
 
+def find_nginx() -> str | None:
+    """The nginx the front's tests run: on PATH, or where Debian installs it (/usr/sbin is often
+    not on an unprivileged PATH)."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None
+
+
 def _has_cjk_font() -> bool:
     if shutil.which("fc-list") is None:
         return False
@@ -51,6 +61,8 @@ def missing_packages(purpose: str) -> list[str]:
             missing.append("chromium")
         if not _has_cjk_font():
             missing += ["fontconfig", "fonts-noto-cjk"]
+        if find_nginx() is None:
+            missing.append("nginx")
     return missing
 
 

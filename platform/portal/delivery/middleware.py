@@ -13,6 +13,13 @@ parameters are all ones the page reads. Everything else is answered `private, no
 A burst on a page whose copy has just gone stale renders it once: the first request takes a
 short lock in the store, the others are answered with the stale copy meanwhile (or, when there is
 no copy at all, wait for the first render).
+
+What the production front (nginx, deploy/nginx/govsite.conf) may keep is said here and only here:
+a fresh shared answer (a hit, a page just stored, and the 304 that revalidates one) carries
+`X-Accel-Expires` with an absolute time at most FRONT_CACHE_SECONDS ahead, and nginx keeps nothing
+without it. A personal page, a stale copy and any answer that is not a stored page never carry it,
+whatever other headers a view sets. nginx strips the header, so browsers and CDNs see only
+`Cache-Control`.
 """
 
 import hashlib
@@ -40,7 +47,9 @@ WAIT_SECONDS = 5.0
 WAIT_STEP = 0.02
 # Headers that describe one answer, not the page: recomputed when a copy is served.
 PER_ANSWER_HEADERS = {"set-cookie", "expires", "cache-control", "etag", "last-modified", "content-length",
-                      "vary", "x-page-cache", "date"}
+                      "vary", "x-page-cache", "date", "x-accel-expires"}
+# Answers nginx may keep: a copy that was fresh when it was answered.
+FRONT_KEEPS = {"HIT", "MISS"}
 
 _seen_config: int | None = None
 
@@ -214,13 +223,34 @@ class PageCacheMiddleware:
         # Cookies choose the variant (elderly, plain) and whether the visitor is logged in.
         patch_vary_headers(response, ("Cookie",))
         response["X-Page-Cache"] = label
-        return get_conditional_response(
+        answer = get_conditional_response(
             request, etag=response["ETag"], last_modified=entry["last_modified"], response=response
         )
+        # Set on the 304 as well: nginx revalidates its copy with it and keeps the new expiry.
+        front = _front_expiry() if label in FRONT_KEEPS else None
+        if front:
+            answer["X-Accel-Expires"] = front
+        return answer
 
     @staticmethod
     def _not_shared(request, response):
         if not response.has_header("Cache-Control") and not response.streaming:
             response["Cache-Control"] = PERSONAL_CACHE_CONTROL
         response["X-Page-Cache"] = "BYPASS"
+        # A view's own header must not let the front keep a page the page cache did not share.
+        if response.has_header("X-Accel-Expires"):
+            del response["X-Accel-Expires"]
         return response
+
+
+def _front_expiry() -> str | None:
+    """How long the front may keep this answer, as nginx's absolute `@<unix second>`.
+
+    nginx counts whole seconds and keeps a copy until the end of the second it names, so a relative
+    `1` would last up to two seconds; naming the last whole second within FRONT_CACHE_SECONDS keeps
+    every copy no longer than that (between N-1 and N seconds; under a second for N = 1).
+    """
+    seconds = int(getattr(settings, "FRONT_CACHE_SECONDS", 1))
+    if seconds <= 0:
+        return None
+    return f"@{int(time.time()) + seconds - 1}"

@@ -273,6 +273,9 @@ CACHES = {
 # What is the same for every site (the central theme and its mode schedule, the page cache and its
 # tag versions): the same store, keys without a schema.
 CACHES["shared"] = {**cache_backend(CACHE_URL), "KEY_PREFIX": CACHE_KEY_PREFIX + "-shared"}
+# How long the production front (nginx's micro-cache, deploy/nginx/govsite.conf) may keep a shared
+# page: a publish shows through the front within this many seconds; 0 lets it keep nothing.
+FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "1"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "sessionid"
