@@ -116,8 +116,7 @@ class PageCacheMiddleware:
         ])
         key = store.page_key(host, request.path, urlencode(query), variant)
 
-        entry = store.read_entry(key)
-        fresh = entry is not None and self._fresh(entry)
+        entry, fresh = store.read_fresh_entry(key)
         if fresh and not entry.get("pass"):
             return self._serve(request, entry, "HIT")
         if fresh:  # known not to be shareable: no lock, no waiting

@@ -68,8 +68,35 @@ def page_key(host: str, path: str, query: str, variant: str) -> str:
     return f"delivery:page:{digest}"
 
 
+# Which tags each page key's entry named last time, learned in this process: a repeat visit then
+# reads the entry and its tags' current versions in one round trip instead of two.
+_known_tags: dict[str, tuple[str, ...]] = {}
+KNOWN_TAGS_LIMIT = 50_000
+
+
 def read_entry(key: str):
     return _cache().get(key)
+
+
+def read_fresh_entry(key: str):
+    """(entry, fresh): the stored entry of `key` (or None) and whether every tag it names still
+    has the version it was rendered with."""
+    tags = _known_tags.get(key, ())
+    found = _cache().get_many([key, *(tag_key(tag) for tag in tags)])
+    entry = found.get(key)
+    if entry is None:
+        return None, False
+    wanted = entry.get("versions")
+    if wanted is None:  # a pass marker without tags: fresh until it expires
+        return entry, True
+    if set(wanted) == set(tags):
+        current = {tag: int(found.get(tag_key(tag), 0)) for tag in tags}
+    else:  # first visit in this process, or the page now depends on other tags
+        current = versions(wanted)
+        if len(_known_tags) >= KNOWN_TAGS_LIMIT:
+            _known_tags.clear()
+        _known_tags[key] = tuple(wanted)
+    return entry, current == wanted
 
 
 def write_entry(key: str, entry: dict, timeout: int = PAGE_SECONDS) -> None:
