@@ -67,45 +67,66 @@ def _correct_chinese(query: str, words: vocabulary.Vocabulary) -> str:
     return corrected if corrected != query else ""
 
 
+BEAM = 3
+
+
 def _cover(letters: str, table: dict[str, list[str]], words: vocabulary.Vocabulary, typed_han: str,
-           key=vocabulary.fuzzy, min_piece: int = 2) -> str:
+           key=vocabulary.fuzzy, min_piece: int = 2, prefix_last: bool = False) -> list[str]:
+    """Up to `BEAM` best ways of covering `letters` with words of `table`, best first. With
+    `prefix_last`, the last piece may be the beginning of a word's pinyin (shebao → 社保卡)."""
     size = len(letters)
-    best: list[tuple[float, list[str]] | None] = [None] * (size + 1)
-    best[0] = (0.0, [])
+    best: list[list[tuple[float, list[str]]]] = [[] for _ in range(size + 1)]
+    best[0] = [(0.0, [])]
+
+    def keep(words_typed: str, word: str) -> int:
+        return sum(ch in words_typed for ch in word)
+
     for start in range(size):
-        if best[start] is None:
+        if not best[start]:
             continue
-        score, pieces = best[start]
         for end in range(start + min_piece, size + 1):
             candidates = table.get(key(letters[start:end]))
+            if not candidates and prefix_last and end == size and end - start >= 4:
+                candidates = words.with_fuzzy_prefix(key(letters[start:end]))
             if not candidates:
                 continue
-            word = max(candidates[:30], key=lambda w: (sum(ch in typed_han for ch in w), words.documents[w]))
-            value = (end - start) - 1.0 + 0.3 * words.weight(word) + 2.0 * sum(ch in typed_han for ch in word)
-            if best[end] is None or score + value > best[end][0]:
-                best[end] = (score + value, [*pieces, word])
-    return "".join(best[size][1]) if best[size] else ""
+            ranked = sorted(candidates[:30], key=lambda w: (-keep(typed_han, w), -words.documents[w]))[:BEAM]
+            for word in ranked:
+                value = (end - start) - 1.0 + 0.3 * words.weight(word) + 2.0 * keep(typed_han, word)
+                for score, pieces in best[start]:
+                    best[end].append((score + value, [*pieces, word]))
+            best[end] = sorted(best[end], key=lambda pair: -pair[0])[:BEAM]
+    return ["".join(pieces) for _, pieces in best[size]]
 
 
-def _correct_pinyin(query: str, words: vocabulary.Vocabulary) -> str:
+def _correct_pinyin(query: str, words: vocabulary.Vocabulary) -> list[str]:
     typed_han = "".join(text.HAN_RUN.findall(query))
     letters = "".join(_syllables(query.replace("'", ""))).lower()
     if not letters.isascii() or not letters.isalpha():
-        return ""
+        return []
     found = _cover(letters, words.by_fuzzy, words, typed_han)
     if not found and not typed_han and len(letters) <= 8:
         found = _cover(letters, words.by_initials, words, "", key=lambda value: value, min_piece=2)
-    return found if found and found != query else ""
+    if not found:
+        found = _cover(letters, words.by_fuzzy, words, typed_han, prefix_last=True)
+    return [value for value in found if value != query]
+
+
+def candidates(folded: str) -> list[str]:
+    """Better queries for `folded`, most likely first (at most `BEAM`)."""
+    query = folded.replace(" ", "").lower()
+    if not query or len(query) > 30 or not LATIN_OR_HAN.match(query):
+        return []
+    words = vocabulary.current()
+    if not words.documents:
+        return []
+    if text.ONLY_HAN.match(query):
+        found = _correct_chinese(query, words) if len(query) >= 2 else ""
+        return [found] if found else []
+    return _correct_pinyin(query, words)
 
 
 def correction(folded: str) -> str:
-    """A better query for `folded`, or "" when there is none."""
-    query = folded.replace(" ", "").lower()
-    if not query or len(query) > 30 or not LATIN_OR_HAN.match(query):
-        return ""
-    words = vocabulary.current()
-    if not words.documents:
-        return ""
-    if text.ONLY_HAN.match(query):
-        return _correct_chinese(query, words) if len(query) >= 2 else ""
-    return _correct_pinyin(query, words)
+    """The most likely better query for `folded`, or "" when there is none."""
+    found = candidates(folded)
+    return found[0] if found else ""

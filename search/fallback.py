@@ -47,7 +47,7 @@ UNION ALL SELECT 'year', year::text, count(*) FROM m WHERE {tenant} AND {type} G
 HITS_SQL = """
 WITH m AS MATERIALIZED ({matches})
 SELECT d.doc_id, d.tenant, d.type, d.type_label, d.title, d.title_folded, d.url, d.summary,
-       left(d.body, 2000), d.publish_time
+       left(d.body, 2000), d.publish_time, d.validity
 FROM m JOIN search_searchdocument d ON d.id = m.id
 ORDER BY {order}
 LIMIT %(limit)s OFFSET %(offset)s

@@ -216,14 +216,16 @@ def search(params: Params) -> Outcome:
     outcome.department_detected = every[tenant] if tenant else None
     outcome.query_run = matched
     if params.page == 1 and answer.total < FEW_RESULTS:
-        suggestion = corrections.correction(matched)
-        if suggestion:
-            trial = (None if params.nocorrect else
-                     _answer(params, suggestion, suggestion, _filters(params, every, tenant), inactive, every))
-            if trial is not None and trial.total >= max(1, CORRECTION_GAIN * answer.total):
+        # The likeliest correction that finds clearly more is searched instead; the first one
+        # is offered as a link when none does (or when the visitor asked for the typed query).
+        found = corrections.candidates(matched)
+        for suggestion in ([] if params.nocorrect else found):
+            trial = _answer(params, suggestion, suggestion, _filters(params, every, tenant), inactive, every)
+            if trial.total >= max(1, CORRECTION_GAIN * answer.total):
                 answer, outcome.corrected_from, outcome.query_run = trial, params.q, suggestion
-            else:
-                outcome.did_you_mean = suggestion
+                break
+        else:
+            outcome.did_you_mean = found[0] if found else ""
     outcome.synonyms = synonyms.alternatives(outcome.query_run)
     outcome.backend, outcome.total, outcome.hits = answer.backend, answer.total, answer.hits
     outcome.facets, outcome.total_is_lower_bound = answer.facets, answer.total_is_lower_bound

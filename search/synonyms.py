@@ -6,6 +6,7 @@ only says 社会保险 is found by 社保. Nothing is stored in the index: editi
 on the next search after the short cache below expires, with no reindex.
 """
 
+import re
 import threading
 import time
 
@@ -43,11 +44,18 @@ def groups() -> list[list[str]]:
     return cached[1]
 
 
+LETTERS_DIGITS = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+
+
 def alternatives(folded: str) -> list[str]:
     """Other ways of saying `folded`: each group word found in it (longest first, not inside a
-    longer word already replaced) swapped for the group's other words."""
+    longer word already replaced) swapped for the group's other words; and letters and digits
+    written apart (GB2760 → GB 2760, as titles often have them)."""
     lowered = folded.lower()
     found: list[str] = []
+    spaced = LETTERS_DIGITS.sub(" ", lowered)
+    if spaced != lowered:
+        found.append(spaced)
     taken: list[tuple[int, int]] = []
     words = sorted(((word, group) for group in groups() for word in group), key=lambda pair: -len(pair[0]))
     for word, group in words:

@@ -42,6 +42,7 @@ class Vocabulary:
     pinyin: dict[str, str] = field(default_factory=dict)
     by_fuzzy: dict[str, list[str]] = field(default_factory=dict)
     by_initials: dict[str, list[str]] = field(default_factory=dict)
+    fuzzy_keys: list[str] = field(default_factory=list)
     stamp: tuple = ()
 
     def weight(self, word: str) -> float:
@@ -58,6 +59,20 @@ class Vocabulary:
         for table in (self.by_fuzzy, self.by_initials):
             for words in table.values():
                 words.sort(key=lambda word: (-self.documents[word], len(word), word))
+        self.fuzzy_keys = sorted(self.by_fuzzy)
+
+    def with_fuzzy_prefix(self, prefix: str, limit: int = 30) -> list[str]:
+        """Words whose fuzzy pinyin starts with `prefix`, most used first."""
+        import bisect
+
+        found: list[str] = []
+        position = bisect.bisect_left(self.fuzzy_keys, prefix)
+        while position < len(self.fuzzy_keys) and self.fuzzy_keys[position].startswith(prefix):
+            found.extend(self.by_fuzzy[self.fuzzy_keys[position]])
+            position += 1
+            if len(found) >= 200:
+                break
+        return sorted(found, key=lambda word: (-self.documents[word], len(word)))[:limit]
 
 
 def refresh() -> int:

@@ -12,11 +12,19 @@ Usage: python benchmarks/relevance/generate.py
 import json
 from pathlib import Path
 
+from pypinyin import Style, lazy_pinyin
+
 HERE = Path(__file__).resolve().parent
 
 DEPARTMENTS = {
-    "www": "源城区人民政府", "jyj": "区教育局", "wjj": "区卫生健康局", "rsj": "区人力资源和社会保障局",
-    "zjj": "区住房和城乡建设局", "scj": "区市场监督管理局", "mzj": "区民政局", "ybj": "区医疗保障局",
+    "www": "源城区人民政府",
+    "jyj": "区教育局",
+    "wjj": "区卫生健康局",
+    "rsj": "区人力资源和社会保障局",
+    "zjj": "区住房和城乡建设局",
+    "scj": "区市场监督管理局",
+    "mzj": "区民政局",
+    "ybj": "区医疗保障局",
 }
 # (department, topic, its pinyin, initials, a body-only phrase, a traditional form of the topic)
 TOPICS = [
@@ -53,61 +61,159 @@ TOPICS = [
 ]
 # Typed with a pinyin input method: a near-homophone in place of one character.
 TYPOS = {
-    "营商环境": "营商环竟", "医疗保险": "医疗保线", "义务教育": "义物教育", "疫苗接种": "疫苗接中",
-    "社会保险": "社会保显", "乡村振兴": "乡村振心", "养老服务": "养老服雾", "殡葬改革": "殡葬该革",
-    "安全生产": "安全声产", "老旧小区改造": "老旧小区改照", "住房公积金": "住房公基金", "药品监管": "药品检管",
-    "就业创业": "就业创叶", "食品安全": "食品按全",
+    "营商环境": "营商环竟",
+    "医疗保险": "医疗保线",
+    "义务教育": "义物教育",
+    "疫苗接种": "疫苗接中",
+    "社会保险": "社会保显",
+    "乡村振兴": "乡村振心",
+    "养老服务": "养老服雾",
+    "殡葬改革": "殡葬该革",
+    "安全生产": "安全声产",
+    "老旧小区改造": "老旧小区改照",
+    "住房公积金": "住房公基金",
+    "药品监管": "药品检管",
+    "就业创业": "就业创叶",
+    "食品安全": "食品按全",
 }
-SHORT = {"jyj": "教育局", "wjj": "卫健局", "rsj": "区人社局", "zjj": "住建局", "scj": "市监局", "mzj": "民政局",
-         "ybj": "医疗保障局"}
-SYNONYM_QUERIES = [("社保", "社会保险"), ("公积金", "住房公积金"), ("低保", "最低生活保障"), ("医保", "医疗保险"),
-                   ("食安", "食品安全"), ("义教", "义务教育"), ("预防接种", "疫苗接种"), ("政务服务网", "一网通办")]
-SENTENCES = ["各单位要高度重视，加强组织领导，明确责任分工，确保各项工作落到实处。",
-             "请于每月5日前报送工作进展情况，联系电话：0762-3388xxx。",
-             "本通知自印发之日起施行，由发文单位负责解释。"]
+SHORT = {
+    "jyj": "教育局",
+    "wjj": "卫健局",
+    "rsj": "区人社局",
+    "zjj": "住建局",
+    "scj": "市监局",
+    "mzj": "民政局",
+    "ybj": "医疗保障局",
+}
+SYNONYM_QUERIES = [
+    ("社保", "社会保险"),
+    ("公积金", "住房公积金"),
+    ("低保", "最低生活保障"),
+    ("医保", "医疗保险"),
+    ("食安", "食品安全"),
+    ("义教", "义务教育"),
+    ("预防接种", "疫苗接种"),
+    ("政务服务网", "一网通办"),
+]
+SYNONYM_FULL = {"社保": ["社会保险"], "医保": ["医疗保险"], "公积金": ["住房公积金"], "低保": ["最低生活保障"]}
+SENTENCES = [
+    "各单位要高度重视，加强组织领导，明确责任分工，确保各项工作落到实处。",
+    "请于每月5日前报送工作进展情况，联系电话：0762-3388xxx。",
+    "本通知自印发之日起施行，由发文单位负责解释。",
+]
 
 
 def main():
     docs, queries = {}, []
 
     def doc(key, prefix, type_, title, body, date, validity="valid"):
-        docs[key] = {"department": prefix, "type": type_, "title": title, "body": body, "date": date,
-                     "validity": validity}
+        docs[key] = {
+            "department": prefix,
+            "type": type_,
+            "title": title,
+            "body": body,
+            "date": date,
+            "validity": validity,
+        }
         return key
 
     def ask(kind, q, *expected):
         queries.append({"kind": kind, "q": q, "top3": list(expected)})
 
+    def ask_any(kind, q, *relevant):
+        """A query about a topic in general: any one of its main documents in the top 3 will do."""
+        queries.append({"kind": kind, "q": q, "top3_any": list(relevant)})
+
     for prefix, name in DEPARTMENTS.items():
         if prefix == "www":
             continue
         mentions = f"{name}是区人民政府工作部门。{name}负责本行业管理工作。" * 3
-        doc(f"{prefix}-duty", prefix, "about", f"{name}主要职能", mentions + "负责有关政策的起草和组织实施。", "2024-01-05")
-        doc(f"{prefix}-budget", prefix, "disclosure", f"{name}2026年部门预算", mentions + "一般公共预算收支情况。",
-            "2026-02-20")
-        doc(f"{prefix}-guide", prefix, "disclosure", f"{name}政府信息公开指南", mentions + "依申请公开的受理渠道。",
-            "2023-06-01")
+        doc(
+            f"{prefix}-duty",
+            prefix,
+            "about",
+            f"{name}主要职能",
+            mentions + "负责有关政策的起草和组织实施。",
+            "2024-01-05",
+        )
+        doc(
+            f"{prefix}-budget",
+            prefix,
+            "disclosure",
+            f"{name}2026年部门预算",
+            mentions + "一般公共预算收支情况。",
+            "2026-02-20",
+        )
+        doc(
+            f"{prefix}-guide",
+            prefix,
+            "disclosure",
+            f"{name}政府信息公开指南",
+            mentions + "依申请公开的受理渠道。",
+            "2023-06-01",
+        )
         ask("department_only", SHORT[prefix] if prefix not in ("mzj",) else name, f"{prefix}-duty")
-    for number, (prefix, topic, full, initials, body_term, traditional) in enumerate(TOPICS):
+    for number, (prefix, topic, full, _initials, body_term, traditional) in enumerate(TOPICS):
         name = DEPARTMENTS[prefix]
         base = f"t{number:02d}"
-        body = (f"为进一步做好{topic}工作，{name}结合实际，现就有关事项通知如下。"
-                f"一、工作目标。全面提升{topic}服务水平。二、重点任务。推进{body_term}等措施。" + SENTENCES[number % 3])
-        policy = doc(f"{base}-policy", prefix, "policy", f"源城区{topic}工作实施方案", body, f"2025-{number % 12 + 1:02d}-10")
-        reading = doc(f"{base}-reading", prefix, "interpretation", f"《源城区{topic}工作实施方案》政策解读",
-                      f"一、制定背景。二、主要内容：明确{topic}的目标和任务。三、适用范围。", f"2025-{number % 12 + 1:02d}-12")
-        old = doc(f"{base}-notice-2025", prefix, "notice", f"关于做好2025年{topic}工作的通知", body, "2025-03-01")
+        body = (
+            f"为进一步做好{topic}工作，{name}结合实际，现就有关事项通知如下。"
+            f"一、工作目标。全面提升{topic}服务水平。二、重点任务。推进{body_term}等措施。" + SENTENCES[number % 3]
+        )
+        policy = doc(
+            f"{base}-policy", prefix, "policy", f"源城区{topic}工作实施方案", body, f"2025-{number % 12 + 1:02d}-10"
+        )
+        reading = doc(
+            f"{base}-reading",
+            prefix,
+            "interpretation",
+            f"《源城区{topic}工作实施方案》政策解读",
+            f"一、制定背景。二、主要内容：明确{topic}的目标和任务。三、适用范围。",
+            f"2025-{number % 12 + 1:02d}-12",
+        )
+        doc(f"{base}-notice-2025", prefix, "notice", f"关于做好2025年{topic}工作的通知", body, "2025-03-01")
         new = doc(f"{base}-notice-2026", prefix, "notice", f"关于做好2026年{topic}工作的通知", body, "2026-03-02")
-        news = doc(f"{base}-news", prefix, "news", f"{name}召开{topic}工作推进会",
-                   f"会议要求{name}各科室抓好{topic}各项任务落实。", f"2026-{number % 9 + 1:02d}-18")
-        repealed = doc(f"{base}-measures-old", prefix, "policy", f"源城区{topic}管理暂行办法",
-                       f"为规范{topic}管理，制定本办法。本办法已废止。", "2018-05-01", "repealed")
-        valid = doc(f"{base}-measures", prefix, "policy", f"源城区{topic}管理办法",
-                    f"为规范{topic}管理，制定本办法。本办法自发布之日起施行。", "2023-05-01")
-        doc(f"{base}-summary", prefix, "disclosure", f"{name}{topic}工作年度总结",
-            f"本年度{topic}工作总体平稳，下一步将继续完善制度。", "2025-12-20")
-        doc(f"{base}-other", "www" if prefix != "www" else "jyj", "news", f"我区召开{topic[:2]}相关工作会议",
-            f"会议提到{topic}等工作。", "2024-08-08")
+        doc(
+            f"{base}-news",
+            prefix,
+            "news",
+            f"{name}召开{topic}工作推进会",
+            f"会议要求{name}各科室抓好{topic}各项任务落实。",
+            f"2026-{number % 9 + 1:02d}-18",
+        )
+        doc(
+            f"{base}-measures-old",
+            prefix,
+            "policy",
+            f"源城区{topic}管理暂行办法",
+            f"为规范{topic}管理，制定本办法。本办法已废止。",
+            "2018-05-01",
+            "repealed",
+        )
+        valid = doc(
+            f"{base}-measures",
+            prefix,
+            "policy",
+            f"源城区{topic}管理办法",
+            f"为规范{topic}管理，制定本办法。本办法自发布之日起施行。",
+            "2023-05-01",
+        )
+        doc(
+            f"{base}-summary",
+            prefix,
+            "disclosure",
+            f"{name}{topic}工作年度总结",
+            f"本年度{topic}工作总体平稳，下一步将继续完善制度。",
+            "2025-12-20",
+        )
+        doc(
+            f"{base}-other",
+            "www" if prefix != "www" else "jyj",
+            "news",
+            f"我区召开{topic[:2]}相关工作会议",
+            f"会议提到{topic}等工作。",
+            "2024-08-08",
+        )
         ask("exact_title", f"源城区{topic}工作实施方案", policy)
         ask("keyword", f"{topic}实施方案", policy)
         ask("traditional", f"{traditional}工作實施方案", policy)
@@ -115,44 +221,94 @@ def main():
         ask("recency", f"{topic}工作的通知", new)
         ask("validity", f"{topic}办法", valid)
         ask("interpretation", f"{topic}政策解读", reading)
+        main_documents = (policy, valid, reading, new)
         if number % 2 == 0:
-            ask("pinyin_full", full, policy if len(full) > 0 else news)
+            ask_any("pinyin_full", full, *main_documents)
         else:
-            ask("pinyin_initials", initials, policy)
+            ask_any("pinyin_initials", "".join(lazy_pinyin(topic, style=Style.FIRST_LETTER)), *main_documents)
         if number % 3 == 0:
-            ask("pinyin_mixed", full[: len(full) // 2] + topic[len(topic) // 2:], policy)
+            half = len(topic) // 2
+            ask_any("pinyin_mixed", "".join(lazy_pinyin(topic[:half])) + topic[half:], *main_documents)
         if topic in TYPOS:
-            ask("typo", TYPOS[topic], policy)
+            ask_any("typo", TYPOS[topic], *main_documents)
         if prefix != "www":
-            ask("department_topic", f"{SHORT[prefix]} {topic}", policy)
+            ask_any("department_topic", f"{SHORT[prefix]} {topic}", *main_documents)
     # Single characters and Latin letters with numbers in titles.
-    singles = [("棋", "全区中小学围棋比赛举行"), ("桥", "东江大桥维修期间交通管制的通告"), ("鼠", "春季灭鼠工作安排"),
-               ("茶", "客家擂茶非遗展示活动"), ("蚊", "登革热防控灭蚊行动"), ("柚", "柚子产业园建设进展"),
-               ("鹅", "河源鹅养殖技术培训"), ("窑", "古窑址保护范围公告"), ("梅", "梅花节游园活动"), ("笋", "春笋采挖安全提示")]
+    singles = [
+        ("棋", "全区中小学围棋比赛举行"),
+        ("桥", "东江大桥维修期间交通管制的通告"),
+        ("鼠", "春季灭鼠工作安排"),
+        ("茶", "客家擂茶非遗展示活动"),
+        ("蚊", "登革热防控灭蚊行动"),
+        ("柚", "柚子产业园建设进展"),
+        ("鹅", "河源鹅养殖技术培训"),
+        ("窑", "古窑址保护范围公告"),
+        ("梅", "梅花节游园活动"),
+        ("笋", "春笋采挖安全提示"),
+    ]
     for number, (char, title) in enumerate(singles):
-        key = doc(f"single-{number}", "www", "news", title, f"{title}。" + SENTENCES[number % 3], f"2026-0{number % 9 + 1}-03")
+        key = doc(
+            f"single-{number}", "www", "news", title, f"{title}。" + SENTENCES[number % 3], f"2026-0{number % 9 + 1}-03"
+        )
         ask("single_char", char, key)
-    latin = [("5G+智慧医疗试点工作方案", "5G智慧医疗", "wjj"), ("GB 2760-2014食品添加剂标准宣贯会", "GB2760", "scj"),
-             ("12345热线工单办理情况通报", "12345热线", "www"), ("PM2.5浓度月度通报", "PM2.5", "www"),
-             ("ISO 9001质量管理体系认证补助", "ISO9001", "scj"), ("2026年度A级纳税人名单", "A级纳税人", "www"),
-             ("区第3季度HPV疫苗接种安排", "HPV疫苗", "wjj"), ("App适老化改造工作方案", "App适老化", "www"),
-             ("G205国道改造施工公告", "G205", "zjj"), ("3岁以下婴幼儿照护服务补贴", "3岁以下婴幼儿照护", "wjj"),
-             ("CT检查费用下调通知", "CT检查", "ybj"), ("AI辅助诊疗试点", "AI辅助诊疗", "wjj")]
+    latin = [
+        ("5G+智慧医疗试点工作方案", "5G智慧医疗", "wjj"),
+        ("GB 2760-2014食品添加剂标准宣贯会", "GB2760", "scj"),
+        ("12345热线工单办理情况通报", "12345热线", "www"),
+        ("PM2.5浓度月度通报", "PM2.5", "www"),
+        ("ISO 9001质量管理体系认证补助", "ISO9001", "scj"),
+        ("2026年度A级纳税人名单", "A级纳税人", "www"),
+        ("区第3季度HPV疫苗接种安排", "HPV疫苗", "wjj"),
+        ("App适老化改造工作方案", "App适老化", "www"),
+        ("G205国道改造施工公告", "G205", "zjj"),
+        ("3岁以下婴幼儿照护服务补贴", "3岁以下婴幼儿照护", "wjj"),
+        ("CT检查费用下调通知", "CT检查", "ybj"),
+        ("AI辅助诊疗试点", "AI辅助诊疗", "wjj"),
+    ]
     for number, (title, query, prefix) in enumerate(latin):
-        key = doc(f"latin-{number}", prefix, "notice", title, f"{title}。" + SENTENCES[number % 3], "2026-04-0" + str(number % 9 + 1))
+        key = doc(
+            f"latin-{number}",
+            prefix,
+            "notice",
+            title,
+            f"{title}。" + SENTENCES[number % 3],
+            "2026-04-0" + str(number % 9 + 1),
+        )
         ask("latin_number", query, key)
     # Synonyms: the query uses the short form, the documents the full one.
     by_topic = {topic: f"t{number:02d}" for number, (_, topic, *_rest) in enumerate(TOPICS)}
     for short, full in SYNONYM_QUERIES:
         ask("synonym", f"{short}管理办法", f"{by_topic[full]}-measures")
     # Short pinyin and initials of common words that the titles carry.
-    for number, (title, query, word) in enumerate([("社保卡申领和补换指南", "shebao", "社保"), ("医保报销范围问答", "yibao", "医保"),
-                                                   ("公积金贷款额度调整", "gongjijin", "公积金"), ("低保对象名单公示", "dibao", "低保")]):
-        key = doc(f"short-{number}", ["rsj", "ybj", "zjj", "mzj"][number], "notice", title, f"{title}。{word}相关问题。",
-                  "2026-06-1" + str(number))
-        ask("pinyin_full", query, key)
-    (HERE / "corpus.json").write_text(json.dumps({"departments": DEPARTMENTS, "documents": docs}, ensure_ascii=False,
-                                                 indent=1) + "\n")
+    for number, (title, query, word) in enumerate(
+        [
+            ("社保卡申领和补换指南", "shebao", "社保"),
+            ("医保报销范围问答", "yibao", "医保"),
+            ("公积金贷款额度调整", "gongjijin", "公积金"),
+            ("低保对象名单公示", "dibao", "低保"),
+        ]
+    ):
+        key = doc(
+            f"short-{number}",
+            ["rsj", "ybj", "zjj", "mzj"][number],
+            "notice",
+            title,
+            f"{title}。{word}相关问题。",
+            "2026-06-1" + str(number),
+        )
+        ask_any(
+            "pinyin_full",
+            query,
+            key,
+            *(
+                f"{by_topic[full]}-{part}"
+                for full in SYNONYM_FULL.get(word, [])
+                for part in ("policy", "measures", "reading", "notice-2026")
+            ),
+        )
+    (HERE / "corpus.json").write_text(
+        json.dumps({"departments": DEPARTMENTS, "documents": docs}, ensure_ascii=False, indent=1) + "\n"
+    )
     (HERE / "queries.json").write_text(json.dumps(queries, ensure_ascii=False, indent=1) + "\n")
     kinds = {}
     for entry in queries:
