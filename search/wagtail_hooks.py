@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .models import Synonym
 
@@ -39,11 +40,8 @@ class SynonymViewSet(ModelViewSet):
     form_fields = ["terms", "note", "enabled"]
     search_fields = ["terms", "note"]
 
-    @property
-    def permission_policy(self):
-        return CentralOnlyPolicy(self.model)
 
-
+register_permission_policy(Synonym, CentralOnlyPolicy(Synonym))
 synonym_viewset = SynonymViewSet("search_synonyms")
 
 
