@@ -157,7 +157,10 @@ def test_synonyms_apply_at_query_time_without_reindex(search, judged):
     group = Synonym.objects.create(terms="普九，划片招生")
     try:
         synonyms.forget()
-        assert found(search("普九", nocorrect=1), urls)[0] == "t00-policy"
+        # The test district's own corpus has 划片招生 too: any document saying it will do.
+        hits = search("普九", nocorrect=1)
+        assert hits.total >= 2 and all("划片招生" in hit.snippet_html.replace("<em>", "").replace("</em>", "")
+                                       or "划片招生" in hit.title_html for hit in hits.hits[:2])
     finally:
         group.delete()
     invalid = Synonym(terms="社保")
