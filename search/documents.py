@@ -29,6 +29,26 @@ TYPE_LABELS = {
 TYPE_ORDER = list(TYPE_LABELS)
 BODY_LIMIT = 20_000  # characters of body kept for search; longer texts are cut
 
+# 有效性 of a document, as its source says: catalogue entries (through the page's
+# `search_validity()`) and plugin documents (an optional `validity` key) may be expired,
+# repealed or superseded by another document; everything else is valid.
+VALIDITIES = ("valid", "expired", "repealed", "superseded")
+
+# How much a document's text score is kept, by validity and by whether a newer document of the
+# same title shape exists. Small enough that a valid document outranks a repealed one with the
+# same title, large enough that a clearly better text match still wins.
+RANK_FACTORS = {"valid": 1.0, "superseded": 0.45, "expired": 0.45, "repealed": 0.35}
+OUTDATED_FACTOR = 0.6
+
+
+def rank_factor(validity: str, outdated: bool) -> float:
+    return RANK_FACTORS.get(validity, 1.0) * (OUTDATED_FACTOR if outdated else 1.0)
+
+
+def clean_validity(value) -> str:
+    value = str(value or "valid").strip().lower()
+    return value if value in VALIDITIES else "valid"
+
 
 def doc_id(tenant: str, kind: str, object_id) -> str:
     return f"{tenant}:{kind}:{object_id}"
@@ -53,6 +73,11 @@ class Row:
     publish_time: datetime
     suggest: list = field(default_factory=list)
     source_updated_at: datetime | None = None
+    validity: str = "valid"
+
+    @property
+    def title_shape(self) -> str:
+        return text.title_shape(self.title_folded)
 
     @property
     def year(self) -> int:
@@ -65,8 +90,9 @@ class Row:
         return " ".join(title_tokens), " ".join(summary_tokens), " ".join(text.segment(self.body))
 
 
-def row_from_item(item, department) -> Row:
-    """The search row of a `PublishedItem` (an article of `department`)."""
+def row_from_item(item, department, validity: str = "valid") -> Row:
+    """The search row of a `PublishedItem` (an article of `department`); `validity` is what the
+    page says of itself (see `portal.projection`)."""
     title_folded = text.fold(item.title)
     column_type = item.column_type or "news"
     return Row(
@@ -85,6 +111,7 @@ def row_from_item(item, department) -> Row:
         publish_time=item.publish_time,
         suggest=text.suggest_entries(text.title_terms(title_folded)),
         source_updated_at=item.updated_at,
+        validity=clean_validity(validity),
     )
 
 
@@ -114,6 +141,7 @@ def row_from_plugin(doc: dict, department) -> Row:
         body=text.fold(str(doc.get("body_text") or "")[:BODY_LIMIT]),
         publish_time=published,
         suggest=text.suggest_entries(text.title_terms(title_folded)),
+        validity=clean_validity(doc.get("validity")),
     )
 
 
@@ -134,4 +162,7 @@ def es_source(document) -> dict:
         "suggest_zh": [entry[0] for entry in document.suggest],
         "suggest_py": sorted({f"{key}|{entry[0]}" for entry in document.suggest for key in entry[1:] if key}),
         "suggest_pinyin": sorted({entry[1] for entry in document.suggest if entry[1]}),
+        "validity": document.validity,
+        "rank": rank_factor(document.validity, False),
+        "outdated": bool(document.outdated),
     }

@@ -9,6 +9,9 @@ summary, so:
 - a longer query is segmented by jieba (precise mode) and every token must be present; if that
   finds nothing, single-character tokens are dropped and it is tried once more.
 
+Synonym alternatives are OR-ed tsqueries (`q || q1 || …`); the ranking multiplies `ts_rank` by
+the same validity and "newer version exists" factors as Elasticsearch.
+
 Matching goes through the GIN index, or for very common words through the date index (newest
 first, stopping at `MATCH_CAP` matches); never a sequential scan. Facets, the total and the
 `ts_rank` ranking (exact title first) are computed over those matches, so a search costs the same
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from . import text
+from .documents import OUTDATED_FACTOR, RANK_FACTORS
 
 # At most this many matches (the most recent) are counted, faceted and ranked: a one-character
 # query can match half the district, and reading every match would take seconds. Totals beyond
@@ -28,7 +32,7 @@ MATCH_CAP = 1000
 
 MATCHES = """
     SELECT d.id, d.tenant, d.type, d.year, d.publish_time FROM search_searchdocument d
-    WHERE d.tsv @@ plainto_tsquery('simple', %(q)s) AND NOT (d.tenant = ANY(%(inactive)s)) {where}
+    WHERE d.tsv @@ ({tsquery}) AND NOT (d.tenant = ANY(%(inactive)s)) {where}
     ORDER BY d.publish_time DESC LIMIT %(cap)s
 """
 
@@ -43,7 +47,7 @@ UNION ALL SELECT 'year', year::text, count(*) FROM m WHERE {tenant} AND {type} G
 HITS_SQL = """
 WITH m AS MATERIALIZED ({matches})
 SELECT d.doc_id, d.tenant, d.type, d.type_label, d.title, d.title_folded, d.url, d.summary,
-       left(d.body, 2000), d.publish_time
+       left(d.body, 2000), d.publish_time, d.validity
 FROM m JOIN search_searchdocument d ON d.id = m.id
 ORDER BY {order}
 LIMIT %(limit)s OFFSET %(offset)s
@@ -77,36 +81,53 @@ def query_text(folded: str) -> tuple[list[str], list[str]]:
     return tokens, relaxed if relaxed != tokens else []
 
 
-def search(folded: str, filters: dict, inactive: list[str], sort: str, limit: int, offset: int) -> FallbackResult:
-    tokens, relaxed = query_text(folded)
-    result = _run(tokens, folded, filters, inactive, sort, limit, offset)
-    if result.total == 0 and relaxed:
-        result = _run(relaxed, folded, filters, inactive, sort, limit, offset)
+def search(folded: str, filters: dict, inactive: list[str], sort: str, limit: int, offset: int,
+           alternatives: list[str] = (), exact: str | None = None, dated: bool = False) -> FallbackResult:
+    """`alternatives` are synonym forms of `folded`; `exact` the whole query for the exact-title
+    rule; `dated` (the query names a year) turns off the "newer version exists" factor."""
+    queries = [query_text(value) for value in [folded, *alternatives]]
+    strict = [tokens for tokens, _ in queries if tokens]
+    result = _run(strict, exact or folded, filters, inactive, sort, limit, offset, dated)
+    relaxed = [relaxed or tokens for tokens, relaxed in queries if relaxed or tokens]
+    if result.total == 0 and any(relaxed for _, relaxed in queries):
+        result = _run(relaxed, exact or folded, filters, inactive, sort, limit, offset, dated)
     return result
 
 
-def facet_sql(conditions: dict) -> str:
-    return FACET_SQL.format(matches=MATCHES.format(where=""), **conditions)
+def tsquery(count: int) -> str:
+    return " || ".join(f"plainto_tsquery('simple', %(q{number or ''})s)" for number in range(count))
 
 
-def hits_sql(conditions: dict, order: str) -> str:
+def facet_sql(conditions: dict, alternatives: int = 1) -> str:
+    return FACET_SQL.format(matches=MATCHES.format(where="", tsquery=tsquery(alternatives)), **conditions)
+
+
+def hits_sql(conditions: dict, order: str, alternatives: int = 1) -> str:
     where = " AND ".join(f"d.{condition}" for condition in conditions.values() if condition != "TRUE")
-    return HITS_SQL.format(matches=MATCHES.format(where=f"AND {where}" if where else ""), order=order)
+    matches = MATCHES.format(where=f"AND {where}" if where else "", tsquery=tsquery(alternatives))
+    return HITS_SQL.format(matches=matches, order=order)
 
 
-def _run(tokens, folded, filters, inactive, sort, limit, offset) -> FallbackResult:
-    if not tokens:
+RANK_SQL = ("(CASE d.validity " + " ".join(f"WHEN '{key}' THEN {value}" for key, value in RANK_FACTORS.items())
+            + " ELSE 1 END) * (CASE WHEN d.outdated AND NOT %(dated)s THEN " + str(OUTDATED_FACTOR) + " ELSE 1 END)")
+
+
+def _run(token_lists, folded, filters, inactive, sort, limit, offset, dated=False) -> FallbackResult:
+    if not token_lists:
         return FallbackResult(0, [], {"tenant": {}, "type": {}, "year": {}}, [])
     params = {
-        "q": " ".join(tokens), "inactive": list(inactive), "exact": text.exact_key(folded), "cap": MATCH_CAP,
+        "inactive": list(inactive), "exact": text.exact_key(folded), "cap": MATCH_CAP, "dated": dated,
         "f_tenant": filters.get("tenant"), "f_type": filters.get("type"), "f_year": filters.get("year"),
         "limit": limit, "offset": offset,
+        **{f"q{number or ''}": " ".join(tokens) for number, tokens in enumerate(token_lists)},
     }
+    alternatives = len(token_lists)
+    tokens = [token for tokens in token_lists for token in tokens]
     conditions = _conditions(filters)
     facets: dict[str, dict[str, int]] = {"tenant": {}, "type": {}, "year": {}}
     total = 0
     with connection.cursor() as cursor:
-        cursor.execute(facet_sql(conditions), params)
+        cursor.execute(facet_sql(conditions, alternatives), params)
         for facet, key, count in cursor.fetchall():
             if facet == "total":
                 total = count
@@ -117,10 +138,10 @@ def _run(tokens, folded, filters, inactive, sort, limit, offset) -> FallbackResu
         if sort == "date":
             order = "d.publish_time DESC, d.id DESC"
         else:
-            order = ("(lower(replace(d.title_folded, ' ', '')) = %(exact)s) DESC, "
-                     "ts_rank(d.tsv, plainto_tsquery('simple', %(q)s)) DESC, d.publish_time DESC")
-        cursor.execute(hits_sql(conditions, order), params)
+            order = (f"(lower(replace(d.title_folded, ' ', '')) = %(exact)s) DESC, "
+                     f"ts_rank(d.tsv, {tsquery(alternatives)}) * {RANK_SQL} DESC, d.publish_time DESC")
+        cursor.execute(hits_sql(conditions, order, alternatives), params)
         columns = ["doc_id", "tenant", "type", "type_label", "title", "title_folded", "url", "summary", "body",
-                   "publish_time"]
+                   "publish_time", "validity"]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return FallbackResult(total, rows, facets, tokens, capped=total >= MATCH_CAP)

@@ -16,7 +16,7 @@ import time
 
 from django.conf import settings
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, Text, analyzer
+from elasticsearch.dsl import Boolean, Date, Document, Float, Index, Integer, Keyword, Text, analyzer
 
 zh = analyzer("zh", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"])
 zh_char = analyzer("zh_char", tokenizer="standard", filter=["cjk_width", "lowercase"])
@@ -43,6 +43,11 @@ class SearchDoc(Document):
     suggest_zh = Keyword()
     suggest_py = Keyword()
     suggest_pinyin = Text(analyzer="keyword")
+    # Ranking inputs: 有效性 and its factor (valid 1.0, repealed lower …), and whether a newer
+    # document of the same department shares the title's shape (last year's notice).
+    validity = Keyword()
+    rank = Float()
+    outdated = Boolean()
 
 
 def alias() -> str:

@@ -11,6 +11,8 @@ deletes an entry only once Elasticsearch acknowledged it. Entries carry no paylo
 sends the document's state at push time, versioned, so sending twice changes nothing.
 """
 
+import re
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -43,6 +45,12 @@ class SearchDocument(models.Model):
     # the external version, so an older state can never overwrite a newer one.
     version = models.BigIntegerField("版本")
     source_updated_at = models.DateTimeField("来源更新时间", null=True, blank=True)
+    # 有效性 as the source says it (valid / expired / repealed / superseded), and whether a newer
+    # document of the same department has the same title shape (the title with its numbers
+    # blanked: last year's notice of a yearly series). Both lower the rank, never hide.
+    validity = models.CharField("有效性", max_length=16, default="valid")
+    title_shape = models.CharField("标题模式", max_length=255, default="")
+    outdated = models.BooleanField("已有更新版本", default=False)
 
     class Meta:
         verbose_name = "检索文档"
@@ -52,6 +60,7 @@ class SearchDocument(models.Model):
             models.Index(fields=["tenant", "-publish_time"], name="search_doc_tenant_time"),
             models.Index(fields=["-publish_time"], name="search_doc_time"),
             models.Index(fields=["department", "kind", "object_id"], name="search_doc_source"),
+            models.Index(fields=["tenant", "title_shape"], name="search_doc_shape"),
         ]
 
     def __str__(self):
@@ -143,3 +152,57 @@ class HiddenQuery(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class SearchTerm(models.Model):
+    """The vocabulary of the index: every title word with its pinyin and how many live documents
+    have it. Corrections and suggestions read it (in memory) whichever backend answers; it is
+    recomputed from the projection after pushes and rebuilds."""
+
+    word = models.CharField("词语", max_length=32, unique=True)
+    pinyin = models.CharField("拼音", max_length=200)
+    initials = models.CharField("首字母", max_length=32)
+    documents = models.PositiveIntegerField("文档数")
+
+    class Meta:
+        verbose_name = "检索词表"
+        verbose_name_plural = "检索词表"
+
+    def __str__(self):
+        return self.word
+
+
+class Synonym(models.Model):
+    """A group of words that mean the same to a visitor (社保 / 社会保险), applied when a query is
+    made, so editing a group needs no reindex."""
+
+    terms = models.TextField("同义词", help_text="一组意思相同的词语或简称，用空格、逗号或换行分隔，至少两个")
+    note = models.CharField("说明", max_length=200, blank=True)
+    enabled = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "同义词"
+        verbose_name_plural = "同义词"
+        ordering = ["id"]
+
+    def __str__(self):
+        return " ↔ ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        from .text import fold
+
+        seen: list[str] = []
+        for term in re.split(r"[\s,，、;；/|↔]+", fold(self.terms or "")):
+            if term and term.lower() not in [existing.lower() for existing in seen]:
+                seen.append(term)
+        return seen
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError({"terms": "请至少填写两个意思相同的词语，用空格或逗号分隔，例如“社保 社会保险”。"})
+        if any(len(term) > 30 for term in terms):
+            raise ValidationError({"terms": "每个词语不能超过 30 个字。"})

@@ -23,7 +23,8 @@ CLOCK_MICROS = "(extract(epoch from clock_timestamp()) * 1000000)::bigint"
 UPSERT = f"""
 INSERT INTO search_searchdocument (
     doc_id, department_id, tenant, kind, object_id, type, type_label, title, title_folded, url,
-    summary, body, publish_time, year, suggest, tsv, title_tsv, version, source_updated_at
+    summary, body, publish_time, year, suggest, tsv, title_tsv, version, source_updated_at, validity,
+    title_shape, outdated
 ) VALUES (
     %(doc_id)s, %(department_id)s, %(tenant)s, %(kind)s, %(object_id)s, %(type)s, %(type_label)s,
     %(title)s, %(title_folded)s, %(url)s, %(summary)s, %(body)s, %(publish_time)s, %(year)s,
@@ -31,7 +32,7 @@ INSERT INTO search_searchdocument (
     setweight(to_tsvector('simple', %(tsv_a)s), 'A') || setweight(to_tsvector('simple', %(tsv_b)s), 'B')
         || setweight(to_tsvector('simple', %(tsv_d)s), 'D'),
     to_tsvector('simple', %(tsv_a)s),
-    {CLOCK_MICROS}, %(source_updated_at)s
+    {CLOCK_MICROS}, %(source_updated_at)s, %(validity)s, %(title_shape)s, FALSE
 )
 ON CONFLICT (doc_id) DO UPDATE SET
     department_id = EXCLUDED.department_id, tenant = EXCLUDED.tenant, kind = EXCLUDED.kind,
@@ -40,7 +41,8 @@ ON CONFLICT (doc_id) DO UPDATE SET
     summary = EXCLUDED.summary, body = EXCLUDED.body, publish_time = EXCLUDED.publish_time,
     year = EXCLUDED.year, suggest = EXCLUDED.suggest, tsv = EXCLUDED.tsv, title_tsv = EXCLUDED.title_tsv,
     version = GREATEST(search_searchdocument.version + 1, EXCLUDED.version),
-    source_updated_at = EXCLUDED.source_updated_at
+    source_updated_at = EXCLUDED.source_updated_at, validity = EXCLUDED.validity,
+    title_shape = EXCLUDED.title_shape
 RETURNING version
 """
 
@@ -58,15 +60,60 @@ def row_params(row: Row) -> dict:
         "title_folded": row.title_folded, "url": row.url, "summary": row.summary, "body": row.body,
         "publish_time": row.publish_time, "year": row.year, "suggest": json.dumps(row.suggest, ensure_ascii=False),
         "tsv_a": tsv_a, "tsv_b": tsv_b, "tsv_d": tsv_d, "source_updated_at": row.source_updated_at,
+        "validity": row.validity, "title_shape": row.title_shape,
     }
+
+
+# Within one department, every document whose title shape is shared by a newer document is
+# outdated (last year's notice of a yearly series); rows whose flag changes get a new version.
+MARK_OUTDATED = f"""
+UPDATE search_searchdocument d SET outdated = s.outdated, version = GREATEST(d.version + 1, {CLOCK_MICROS})
+FROM (
+    SELECT id, publish_time < max(publish_time) OVER (PARTITION BY tenant, title_shape) AS outdated
+    FROM search_searchdocument WHERE tenant = %(tenant)s AND title_shape = ANY(%(shapes)s)
+) s
+WHERE d.id = s.id AND d.outdated IS DISTINCT FROM s.outdated
+RETURNING d.doc_id, d.version
+"""
+
+
+def mark_all_outdated() -> int:
+    """Recompute every outdated flag (before a rebuild: rows written in bulk never had theirs)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            UPDATE search_searchdocument d SET outdated = s.outdated,
+                version = GREATEST(d.version + 1, {CLOCK_MICROS})
+            FROM (SELECT id, publish_time < max(publish_time) OVER (PARTITION BY tenant, title_shape) AS outdated
+                  FROM search_searchdocument) s
+            WHERE d.id = s.id AND d.outdated IS DISTINCT FROM s.outdated""")
+        return cursor.rowcount
+
+
+def mark_outdated(tenant: str, shapes: list[str]) -> int:
+    """Recompute the outdated flag of one department's documents of the given title shapes and
+    push those whose flag changed."""
+    shapes = [shape for shape in shapes if shape]
+    if not shapes:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_OUTDATED, {"tenant": tenant, "shapes": shapes})
+        rows = cursor.fetchall()
+        for doc_id, version in rows:
+            cursor.execute(ENQUEUE, [doc_id, version])
+    if rows:
+        push_after_commit()
+    return len(rows)
 
 
 def store(row: Row) -> int:
     """Upsert one search row and record the change in the outbox; returns the new version."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT title_shape FROM search_searchdocument WHERE doc_id = %s", [row.doc_id])
+        previous = cursor.fetchone()
         cursor.execute(UPSERT, row_params(row))
         version = cursor.fetchone()[0]
         cursor.execute(ENQUEUE, [row.doc_id, version])
+    mark_outdated(row.tenant, [row.title_shape, previous[0] if previous else ""])
     push_after_commit()
     return version
 
@@ -86,12 +133,22 @@ def _enqueue_rows(sql: str, doc_ids: list[str]) -> int:
 
 
 def remove(doc_ids: list[str]) -> int:
-    """Delete search rows and record each deletion in the outbox; returns how many existed."""
-    return _enqueue_rows(
+    """Delete search rows and record each deletion in the outbox; returns how many existed. The
+    older documents of a removed one's title shape become current again."""
+    if not doc_ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tenant, array_agg(DISTINCT title_shape) FROM search_searchdocument "
+                       "WHERE doc_id = ANY(%s) GROUP BY tenant", [list(doc_ids)])
+        shapes = cursor.fetchall()
+    removed = _enqueue_rows(
         f"DELETE FROM search_searchdocument WHERE doc_id = ANY(%s) "
         f"RETURNING doc_id, GREATEST(version + 1, {CLOCK_MICROS})",
         doc_ids,
     )
+    for tenant, tenant_shapes in shapes:
+        mark_outdated(tenant, tenant_shapes)
+    return removed
 
 
 def bump(doc_ids: list[str]) -> int:
@@ -123,8 +180,8 @@ def enqueue(doc_ids: list[str]) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
-def article_changed(item, department) -> None:
-    store(row_from_item(item, department))
+def article_changed(item, department, validity: str = "valid") -> None:
+    store(row_from_item(item, department, validity))
 
 
 def article_removed(department, object_ids) -> None:

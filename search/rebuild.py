@@ -17,13 +17,13 @@ from django.db import connection, transaction
 from django_tenants.utils import tenant_context
 from elasticsearch import helpers
 
-from . import index, outbox, pusher
+from . import index, outbox, pusher, vocabulary
 from .documents import es_source, row_from_item
 from .models import OutboxEntry, SearchDocument
 
 REBUILD_LOCK = 72_410_001  # pg advisory lock key: one rebuild at a time
 SOURCE_FIELDS = ["doc_id", "tenant", "kind", "type", "title", "title_folded", "summary", "body", "url",
-                 "publish_time", "year", "suggest", "version"]
+                 "publish_time", "year", "suggest", "version", "validity", "outdated"]
 
 
 @dataclass
@@ -143,6 +143,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, keep_old: bool =
     try:
         if collect_plugins:
             sync_plugins()
+        outbox.mark_all_outdated()
         # An abandoned rebuild leaves its half-filled index behind its alias: drop it.
         for stale in index.current_indices(index.building_alias()):
             es.indices.delete(index=stale, ignore_unavailable=True)
@@ -168,6 +169,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, keep_old: bool =
             raise
         if old and not keep_old:
             es.indices.delete(index=",".join(old), ignore_unavailable=True)
+        vocabulary.refresh()
         return RebuildResult(name, SearchDocument.objects.count(), indexed, conflicts, errors, seconds, old)
     finally:
         with connection.cursor() as cursor:
@@ -268,8 +270,10 @@ def repair(report: CheckReport) -> int:
     with transaction.atomic():
         for schema, object_ids in by_department.items():
             department = Department.objects.get(schema_name=schema)
+            validities = dict(SearchDocument.objects.filter(department=department, kind="article").filter(
+                object_id__in=object_ids).values_list("object_id", "validity"))
             for item in PublishedItem.objects.filter(department=department, kind="article", object_id__in=object_ids):
-                outbox.store(row_from_item(item, department))
+                outbox.store(row_from_item(item, department, validities.get(item.object_id, "valid")))
                 repaired += 1
         repaired += outbox.remove(report.projection_extra)
         outbox.bump(report.index_missing + report.index_stale)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from . import pusher
+from . import pusher, vocabulary
 from .models import PushSchedule
 
 
@@ -23,6 +23,9 @@ def push_changes() -> dict:
     result = pusher.drain(max_seconds=60)
     if result.next_attempt_at is not None:
         schedule_retry(result.next_attempt_at)
+    if result.pushed:
+        # Corrections and degraded suggestions read the vocabulary: keep it near the index.
+        vocabulary.refresh_soon()
     return result.as_dict()
 
 

@@ -76,6 +76,16 @@ def is_short_query(folded: str) -> bool:
     return bool(ONLY_HAN.match(folded)) and len(folded) <= 2
 
 
+DIGITS = re.compile(r"[0-9一二三四五六七八九十〇零]+(?=[年届期批号])|[0-9]+")
+SHAPE_NOISE = re.compile(r"[\s\u3000《》“”\"'()（）【】\[\]〔〕]")
+
+
+def title_shape(folded_title: str) -> str:
+    """A title with its numbers blanked: 关于做好2025年秋季开学工作的通知 and its 2026 successor
+    share a shape, so the older one can be recognised as outdated."""
+    return DIGITS.sub("#", SHAPE_NOISE.sub("", folded_title.lower()))[:255]
+
+
 def is_pinyin_input(folded: str) -> bool:
     return bool(PINYIN_INPUT.match(folded.lower()))
 

@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from . import querylog, service
+from .suggest import suggestions
 
-REDIRECTED_PARAMETERS = ("q", "department", "type", "year", "sort", "page")
+REDIRECTED_PARAMETERS = ("q", "department", "type", "year", "sort", "page", "nocorrect", "nodept")
 
 
 def _portal_url() -> str:
@@ -43,12 +44,19 @@ def search_page(request):
     querylog.log_query(outcome, request)
     sites = service.departments()
     scope = next((site for site in sites.values() if params.department and site.prefix == params.department), None)
-    facet_names = {"department": "department", "type": "type", "year": "year"}
+    # After a correction or a department read from the query, every further link (facets, pages,
+    # sorting) states what was actually searched, so the next page is the same search.
+    links = params
+    if outcome.corrected_from or outcome.department_detected:
+        from dataclasses import replace
+
+        detected = outcome.department_detected
+        links = replace(params, q=outcome.query_run, department=detected.prefix if detected else params.department)
     facets = []
     for name, title in (("department", "单位"), ("type", "类型"), ("year", "年份")):
         values = []
         for value in outcome.facets.get(name, []):
-            href = params.query_string(**{facet_names[name]: "" if value.selected else value.key})
+            href = links.query_string(**{name: "" if value.selected else value.key})
             values.append({"value": value, "href": "?" + href})
         facets.append({"name": name, "title": title, "values": values})
     context = {
@@ -60,10 +68,12 @@ def search_page(request):
         "all_departments_href": "?" + params.query_string(department=""),
         "clear_filters_href": "?" + params.query_string(department="", type="", year=""),
         "did_you_mean_href": "?" + params.query_string(q=outcome.did_you_mean) if outcome.did_you_mean else "",
-        "relevance_href": "?" + params.query_string(sort=""),
-        "date_href": "?" + params.query_string(sort="date"),
-        "previous_href": "?" + params.query_string(page=params.page - 1) if params.page > 1 else "",
-        "next_href": "?" + params.query_string(page=params.page + 1) if params.page < outcome.pages else "",
+        "original_href": "?" + params.query_string(nocorrect="1") if outcome.corrected_from else "",
+        "remove_department_href": "?" + params.query_string(nodept="1") if outcome.department_detected else "",
+        "relevance_href": "?" + links.query_string(sort=""),
+        "date_href": "?" + links.query_string(sort="date"),
+        "previous_href": "?" + links.query_string(page=params.page - 1) if params.page > 1 else "",
+        "next_href": "?" + links.query_string(page=params.page + 1) if params.page < outcome.pages else "",
         "popular": querylog.popular_queries() if params.q and outcome.total == 0 else [],
         "has_filters": bool(params.department or params.type or params.year),
         "first_number": (params.page - 1) * service.PAGE_SIZE + 1,
@@ -93,5 +103,8 @@ def search_api(request):
 
 @require_GET
 def suggest_api(request):
+    """`GET /api/search/suggest/?q=`: suggestions, and which backend gave them (degraded when
+    Elasticsearch could not answer and the PostgreSQL vocabulary did)."""
     q = " ".join((request.GET.get("q") or "").split())[:30]
-    return _json({"q": q, "suggestions": service.suggest(q) if q else []})
+    found, backend = suggestions(q)
+    return _json({"q": q, "suggestions": found, "backend": backend, "degraded": backend != "elasticsearch"})

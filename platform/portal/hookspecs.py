@@ -63,7 +63,11 @@ def template_slot(slot, department, request):
 
 @hookspec
 def search_documents(department):
-    """Yield dicts (kind, object_id, title, url, publish_time, summary, body_text) to index."""
+    """Yield dicts (kind, object_id, title, url, publish_time, summary, body_text) to index.
+
+    Optional keys: `type` / `type_label` (the result's type), and `validity` — "valid" (the
+    default), "expired", "repealed" or "superseded" — which search ranks by: a document that is
+    no longer valid ranks below a valid one of the same title."""
 
 
 @hookspec

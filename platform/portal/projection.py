@@ -51,7 +51,10 @@ def project_article(page) -> PublishedItem | None:
         },
     )
     # Same transaction: the search projection and its outbox entry (pushed to Elasticsearch after commit).
-    search_outbox.article_changed(item, department)
+    # The page's own class says whether it is still valid (catalogue entries may be repealed).
+    specific = page.specific
+    validity = specific.search_validity() if hasattr(specific, "search_validity") else "valid"
+    search_outbox.article_changed(item, department, validity)
     return item
 
 

@@ -104,12 +104,13 @@ def test_pinyin_and_initials_suggest_words_and_departments(search, corpus):
     assert department["text"] == "区教育局" and department["url"].startswith("http://jyj.localhost")
 
 
-def test_did_you_mean_for_homophone_typos_and_pinyin(search, corpus):
-    typo = search("义物教育")
-    assert typo.did_you_mean == "义务教育"
-    assert search("yiwujiaoyu").did_you_mean == "义务教育"
-    assert search("yiwujiaoyv").did_you_mean == "义务教育"  # one letter off: the term suggester
-    assert search("义务教育").did_you_mean == ""
+def test_homophone_typos_and_pinyin_are_corrected_at_once(search, corpus):
+    for typed in ("义物教育", "yiwujiaoyu", "yiwujiaoyv"):  # ü typed as v
+        outcome = search(typed)
+        assert outcome.query_run == "义务教育" and outcome.corrected_from == typed, typed
+        assert keys_in(outcome, corpus)[0] == "compulsory_policy"
+    assert search("义物教育", nocorrect=1).did_you_mean == "义务教育"
+    assert search("义务教育").did_you_mean == "" and search("义务教育").corrected_from == ""
 
 
 def test_best_bets_match_the_query_in_any_form(search, corpus):

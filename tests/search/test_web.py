@@ -28,6 +28,7 @@ def test_api_returns_total_results_and_facets(client, corpus):
         "type": "policy",
         "type_label": "政策文件",
         "date": "2026-05-20",
+        "validity": "valid",
         "highlight": result["highlight"],
     }
     assert "<em>" in result["highlight"]["title"] and "<em>" in result["highlight"]["snippet"]

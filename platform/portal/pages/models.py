@@ -287,6 +287,12 @@ class ArticlePage(RenderedPage):
         parent = self.get_parent()
         return parent.specific if parent else None
 
+    def search_validity(self) -> str:
+        """有效性 for search ranking: "valid", "expired", "repealed" or "superseded". Page types
+        that know better (the disclosure catalogue's entries) override it; the projection passes
+        it to the search document, where a document that is no longer valid ranks lower."""
+        return "valid"
+
     def body_text(self) -> str:
         """The body as plain text, for summaries, the projection and search."""
         from django.utils.html import strip_tags

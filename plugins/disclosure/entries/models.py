@@ -66,6 +66,13 @@ class CatalogueEntryPage(ArticlePage):
         verbose_name = "信息公开目录条目"
         verbose_name_plural = "信息公开目录条目"
 
+    def search_validity(self) -> str:
+        """What search ranks by: an expired or repealed entry, or one replaced by a newer
+        document, ranks below a valid one of the same title."""
+        if self.validity != Validity.VALID:
+            return self.validity
+        return "superseded" if self.replaced_by_id else "valid"
+
     @classmethod
     def can_create_at(cls, parent) -> bool:
         """Entries belong in the 信息公开 column and its parts, nowhere else."""
