@@ -4,6 +4,7 @@ the 依申请公开 form and status lookup, and published annual reports."""
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
+from portal.delivery import cacheable
 
 from .catalogue import FILTERS, catalogue_items
 from .models import CatalogueItem, Genre, Validity
@@ -19,6 +20,8 @@ def _catalogue_departments():
     return departments.order_by("sort_order", "id")
 
 
+@cacheable(params=("department", "topic", "genre", "year", "validity", "q", "page"),
+           tags=("model:disclosure.catalogueitem", "projection"))
 def catalogue(request):
     """The catalogue with its filters; the portal's spans every department."""
     tenant = getattr(request, "tenant", None)
@@ -165,10 +168,12 @@ def _published_reports(request):
     return published
 
 
+@cacheable(tags=("model:disclosure.annualreport",))
 def reports(request):
     return TemplateResponse(request, "disclosure/reports.html", {"reports": _published_reports(request)})
 
 
+@cacheable(tags=("model:disclosure.annualreport",))
 def report(request, pk):
     from django.shortcuts import get_object_or_404
 

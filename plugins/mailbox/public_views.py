@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from portal.audit.log import client_ip
+from portal.delivery import cacheable
 from portal.public_forms import PublicFormGuard
 
 from . import service
@@ -101,12 +102,18 @@ def _published_letters():
     return Letter.objects.filter(status=Letter.Status.PUBLISHED).select_related("department")
 
 
+# The same for every visitor; stale when a letter or a reply changes.
+PUBLISHED_TAGS = ("model:mailbox.letter", "model:mailbox.reply")
+
+
+@cacheable(tags=PUBLISHED_TAGS)
 @portal_only
 def published(request):
     """Published letters and their replies, without the writer's name or contact."""
     return TemplateResponse(request, "mailbox/published.html", {"letters": _published_letters()[:50]})
 
 
+@cacheable(tags=PUBLISHED_TAGS)
 @portal_only
 def published_letter(request, pk):
     letter = get_object_or_404(_published_letters(), pk=pk)
