@@ -113,3 +113,11 @@ def performance_figures(department, start, end):
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
     avg_working_days or None) and `disclosure_requests` (received, answered, answered_on_time,
     overdue, avg_working_days or None)."""
+
+
+@hookspec
+def workbench_panels(department, user, request):
+    """Return `portal.workbench.Panel`s for the 工作台 (admin home) of `user` on `department`'s
+    site, or nothing for a person they do not concern. Ask `portal.workbench.scope_of(request)`
+    whether this is a department's view or the central view over `scope.departments`; each line
+    links to the screen where the work is done, and `summary` adds figures to 全区概况."""

@@ -52,3 +52,10 @@ def plugin_menu_items(request, menu_items):
     for links in hooks_for(department).admin_menu_items(department=department):
         for link in links or []:
             menu_items.append(MenuItem(link.label, link.url, icon_name=link.icon_name, order=link.order))
+
+
+@hooks.register("construct_homepage_panels")
+def workbench_panels(request, panels):
+    from .workbench.components import replace_homepage_panels
+
+    replace_homepage_panels(request, panels)
