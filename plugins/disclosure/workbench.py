@@ -1,7 +1,6 @@
 """依申请公开 on the 工作台: open applications with the working days left, overdue first."""
 
 from django.db.models import Count, F
-
 from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 

@@ -1,7 +1,6 @@
 """待整改问题 on the 工作台: the open findings of this site; for the centre, health scores."""
 
 from django.db.models import Case, IntegerField, Value, When
-
 from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, scope_of
 

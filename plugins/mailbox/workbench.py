@@ -2,7 +2,6 @@
 
 from django.db.models import Count, F
 from django.utils import timezone
-
 from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 

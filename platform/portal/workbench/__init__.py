@@ -88,7 +88,6 @@ def scope_of(request) -> Scope:
     if cached is not None:
         return cached
     from portal.accounts.roles import roles_on_this_site
-
     from tenants.models import Department
 
     department = getattr(request, "tenant", None)

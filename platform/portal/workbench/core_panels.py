@@ -153,7 +153,8 @@ def columns_panel(scope: Scope) -> Panel | None:
         latest_by_parent = {
             row["parent"]: row["latest"]
             for row in ArticlePage.objects.live().filter(publish_time__lte=now)
-            .annotate(parent=Substr("path", 1, Length("path") - Page.steplen)).values("parent").annotate(latest=Max("publish_time"))
+            .annotate(parent=Substr("path", 1, Length("path") - Page.steplen))
+            .values("parent").annotate(latest=Max("publish_time"))
         }
         for column in columns:
             rule = UPDATE_RULE_DAYS[column.column_type]
