@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ALLOWED = {
     "PDF", "DOCX", "DOC", "TXT", "WPS", "OFD", "XLS", "XLSX", "ZIP", "RAR", "JPG", "JPEG", "PNG", "WEBP", "GIF",
     "SVG", "URL", "HTTP", "HTTPS", "MB", "KB", "GB", "ID", "ICP", "TOTP", "RSS", "API", "IP", "HTML", "CSV", "QR",
-    "Atom", "Word", "WPS", "Excel", "Tab", "Ctrl", "Shift", "Alt", "Enter", "Esc", "Cmd",
+    "Atom", "Word", "Excel", "Tab", "Ctrl", "Shift", "Alt", "Enter", "Esc", "Cmd",
 }
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z'’]+")
 HOSTS_AND_NAMES = re.compile(r"(https?://\S+|\S+\.localhost\S*|[\w.+-]+@[\w.-]+|\b[a-z]+_(?:editor|head|admin)\b)")

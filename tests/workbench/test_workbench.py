@@ -82,7 +82,8 @@ def test_editor_sees_drafts_sent_back_with_comment_and_waiting_items_but_not_rev
         sent_back = draft_article(news, "教育局被退回的稿件", owner=editor, slug="sent-back")
         waiting = draft_article(news, "教育局等待审核的稿件", owner=editor, slug="waiting")
     with tenant_context(departments["wjj"]):
-        draft_article(_column(departments["wjj"], "news"), "卫健局的草稿", owner=User.objects.get(username="wjj_editor"))
+        wjj_editor = User.objects.get(username="wjj_editor")
+        draft_article(_column(departments["wjj"], "news"), "卫健局的草稿", owner=wjj_editor)
 
     login(client, "jyj_editor")
     post_edit(client, sent_back.pk, "action-submit")
