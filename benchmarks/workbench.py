@@ -57,9 +57,10 @@ def add_departments(start, count, rng):
                                        received_on=today - timedelta(days=30), due_date=today + timedelta(days=n - 2))
             Finding.objects.create(department=department, item="broken_link", key=f"link:{n}", title=f"链接不可用{n}",
                                    severity=rng.choice(["normal", "serious", "veto"]))
-        for column_type, title in (("news", "部门动态"), ("notice", "通知公告"), ("policy", "政策文件")):
+        for number, (column_type, title) in enumerate((("news", "部门动态"), ("notice", "通知公告"),
+                                                       ("policy", "政策文件"))):
             item = PublishedItem.objects.create(
-                department=department, object_id=index * 10 + len(title), title=f"{title}{index}", url="x",
+                department=department, object_id=index * 10 + number, title=f"{title}{index}", url="x",
                 column_title=title, column_type=column_type,
                 publish_time=datetime.now(SHANGHAI) - timedelta(days=rng.randint(1, 200)),
             )
