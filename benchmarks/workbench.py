@@ -95,6 +95,7 @@ def main():
     ensure_public_tenant()
     ensure_template()
     create_department(name="源城区人民政府", host_prefix="www", kind="portal", organization_code="007218000")
+    connection.set_schema_to_public()
     admin = User.objects.create(username="bench_admin", full_name="区信息中心")
     admin.set_password("Bench-passw0rd!")
     admin.save()
