@@ -42,6 +42,9 @@ def add_departments(start, count, rng):
     from plugins.mailbox.models import Letter
     from tenants.models import Department
 
+    from django.db import connection
+
+    connection.set_schema_to_public()  # a request before this one left the portal's schema active
     applicant = User.objects.get(username="bench_admin")
     today = timezone.localdate()
     for index in range(start, start + count):
