@@ -32,6 +32,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def add_departments(start, count, rng):
     """Departments with their public-schema work (no schemas: the 工作台 must not read them)."""
+    from django.db import connection
     from django.utils import timezone
     from portal.accounts.models import User
     from portal.homepage_requests.models import HomepageRequest
@@ -41,8 +42,6 @@ def add_departments(start, count, rng):
     from plugins.inspection.models import Finding
     from plugins.mailbox.models import Letter
     from tenants.models import Department
-
-    from django.db import connection
 
     connection.set_schema_to_public()  # a request before this one left the portal's schema active
     applicant = User.objects.get(username="bench_admin")
