@@ -75,6 +75,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--departments", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--profile", action="store_true", help="print where the 工作台's time goes")
     args = parser.parse_args()
     use_benchmark_database("govsite_bench_workbench")
 
@@ -150,6 +151,18 @@ def main():
     figures["wagtail_home_queries"] = queries(wagtail_home)
     figures["workbench_one_department_queries"] = queries(workbench("/admin/?department=bench7"))
     assert "全区概况" in workbench()().content.decode()
+
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            workbench()()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        return
 
     timings = {"wagtail_home": [], "workbench": [], "workbench_one_department": []}
     views = {"wagtail_home": wagtail_home, "workbench": workbench(),
