@@ -124,3 +124,11 @@ def security_checks(start, end):
     """Return `{label: count}` of the security checks the plugin ran over the dates `start`..`end`
     (inclusive), each label saying in Chinese what was counted (e.g. `{"网站巡检（次）": 365}`);
     the core adds them up as 安全检测评估次数 in `portal.operations.figures.security_figures`."""
+
+
+@hookspec
+def workbench_panels(department, user, request):
+    """Return `portal.workbench.Panel`s for the 工作台 (admin home) of `user` on `department`'s
+    site, or nothing for a person they do not concern. Ask `portal.workbench.scope_of(request)`
+    whether this is a department's view or the central view over `scope.departments`; each line
+    links to the screen where the work is done, and `summary` adds figures to 全区概况."""

@@ -10,6 +10,8 @@ from . import feeds, public_forms, site_pages, views
 from .plugins import collected_urls
 
 urlpatterns = [
+    # Wagtail's JavaScript catalogue plus the project's Chinese for the strings it lacks.
+    path("admin/jsi18n/", views.admin_javascript_catalog, name="admin_javascript_catalog"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", views.serve_media, name="media"),

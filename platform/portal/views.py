@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
 from .accounts.view_restrictions import file_restriction_response, media_owner
 from .models import PublishedItem
@@ -115,3 +116,14 @@ def items_api(request):
         {"total": total, "page": page, "page_size": API_PAGE_SIZE, "results": results},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+_admin_javascript_catalog = JavaScriptCatalog.as_view(packages=["portal", "wagtail.admin"])
+
+
+def admin_javascript_catalog(request, *args, **kwargs):
+    """Wagtail's admin JavaScript strings with the project's translations of those it lacks
+    (`portal/locale/zh_Hans/LC_MESSAGES/djangojs.po`); the project's entries win."""
+    from wagtail.admin.localization import get_localized_response
+
+    return get_localized_response(_admin_javascript_catalog, request, *args, **kwargs)

@@ -1,9 +1,11 @@
-"""Wagtail admin integration of the core: central menus, and plugin menus and admin URLs."""
+"""Wagtail admin integration of the core: central menus, plugin menus and admin URLs, the 工作台
+and the help menu."""
 
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .guide import guide
 from .plugins import collected_urls, hooks_for
 from .timeliness_views import timeliness_report
 
@@ -20,6 +22,7 @@ def central_admin_urls():
         path("departments/", include("tenants.admin_urls", namespace="tenants_admin")),
         path("people/", include("portal.accounts.admin_urls", namespace="accounts_admin")),
         path("timeliness/", timeliness_report, name="timeliness_report"),
+        path("guide/", guide, name="platform_guide"),
         path("plugins/", include(collected_urls("admin_urls", under_plugin_name=True))),
     ]
 
@@ -52,3 +55,19 @@ def plugin_menu_items(request, menu_items):
     for links in hooks_for(department).admin_menu_items(department=department):
         for link in links or []:
             menu_items.append(MenuItem(link.label, link.url, icon_name=link.icon_name, order=link.order))
+
+
+@hooks.register("construct_help_menu")
+def platform_help_menu(request, menu_items):
+    """The help menu leads to the platform's Chinese guide instead of Wagtail's English pages."""
+    menu_items[:] = [
+        MenuItem("使用指南", reverse("platform_guide"), icon_name="help", order=100, name="platform-guide"),
+        *[item for item in menu_items if item.name == "keyboard-shortcuts-trigger"],
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def workbench_panels(request, panels):
+    from .workbench.components import replace_homepage_panels
+
+    replace_homepage_panels(request, panels)

@@ -146,3 +146,10 @@ def calendar_changed():
     from .applications import recompute_open_deadlines
 
     recompute_open_deadlines()
+
+
+@hookimpl
+def workbench_panels(department, user, request):
+    from .workbench import applications_panel
+
+    return [applications_panel(request)]

@@ -85,3 +85,10 @@ def demo_content(department, rng):
         defaults={"date": timezone.localdate() - timedelta(days=rng.randint(20, 60)),
                   "evidence": "经区信息中心与业务主管部门核实，文中所称“已全部发放”与实际进度不符，已要求更正。"},
     )
+
+
+@hookimpl
+def workbench_panels(department, user, request):
+    from .workbench import findings_panel
+
+    return [findings_panel(request)]

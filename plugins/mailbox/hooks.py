@@ -144,3 +144,10 @@ def demo_content(department, rng):
     from .demo import create_demo_letters
 
     create_demo_letters(department, rng)
+
+
+@hookimpl
+def workbench_panels(department, user, request):
+    from .workbench import letters_panel
+
+    return [letters_panel(request)]

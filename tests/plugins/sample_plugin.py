@@ -82,3 +82,11 @@ def scheduled_jobs():
     from portal.scheduling import Job
 
     return [Job(name="sample.hourly", run=lambda: calls.append(("scheduled", "hourly")), every=timedelta(hours=1))]
+
+
+@hookimpl
+def workbench_panels(department, user, request):
+    from portal.workbench import Line, Panel
+
+    return [Panel(key="sample", title="示例待办", order=70, empty_text="没有示例待办。",
+                  lines=[Line(text=f"{department.name}的示例待办", url="/admin/plugins/sample/hello/")])]

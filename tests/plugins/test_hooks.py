@@ -103,6 +103,17 @@ def test_admin_urls_and_admin_menu_items(sample, departments, client):
     assert "/admin/plugins/sample/hello/" not in client.get("/admin/", HTTP_HOST="jyj.localhost").content.decode()
 
 
+def test_workbench_panels(sample, departments, client):
+    """A plugin's panel appears on the 工作台 of the sites that enable it, linking to its screen."""
+    from portal.accounts.models import User
+
+    client.force_login(User.objects.get(username="jyj_editor"))
+    home = client.get("/admin/", HTTP_HOST="jyj.localhost").content.decode()
+    assert "示例待办" in home and "区教育局的示例待办" in home and 'href="/admin/plugins/sample/hello/"' in home
+    set_enabled(departments["jyj"], "sample", False)
+    assert "示例待办" not in client.get("/admin/", HTTP_HOST="jyj.localhost").content.decode()
+
+
 def test_template_slot(sample, departments, client):
     assert 'class="sample-slot"' in client.get("/", HTTP_HOST="wjj.localhost").content.decode()
     set_enabled(departments["wjj"], "sample", False)

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
@@ -23,6 +23,8 @@ from wagtail.search import index
 from portal.governance.panels import GovernanceChecksPanel
 
 from .columns import UPDATE_RULE_DAYS, ColumnType
+from .forms import WHO_MAY_CHANGE as COLUMN_SETTINGS_HELP
+from .forms import ColumnPageForm
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "hr", "link", "document-link", "image"]
 
@@ -153,12 +155,14 @@ class ColumnPage(RenderedPage):
 
     content_panels = [
         *Page.content_panels,
+        HelpPanel(content=f"<p>{COLUMN_SETTINGS_HELP}</p>", heading="栏目设置由谁修改"),
         FieldPanel("column_type"),
         FieldPanel("description"),
         FieldPanel("keywords"),
     ]
     parent_page_types = ["pages.HomePage", "pages.ColumnPage"]
     subpage_types = ["pages.ArticlePage", "pages.ColumnPage"]
+    base_form_class = ColumnPageForm
     page_size = 20
 
     class Meta:

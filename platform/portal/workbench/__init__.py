@@ -1,0 +1,152 @@
+"""The 工作台: the admin home that shows each person the work waiting for them.
+
+Wagtail's default home (page counts, an English search box, its editor guide) says nothing about
+the deadlines a department works to. The 工作台 is a list of panels, each a plain `Panel` of
+lines that link to the screen where the work is done. The core contributes the panels about
+pages and the homepage requests (`portal.workbench.core_panels`); plugins contribute theirs
+through the `workbench_panels` hook, so the core never knows which plugins are installed.
+
+Two views exist. On a department's site everyone sees that department only. A person with a
+central role sees every department at once on the portal's admin (or one department chosen with
+`?department=<prefix>`), and a district summary (全区概况) assembled from the panels' `summary`
+figures. Cross-department data comes from public-schema tables in one query per panel, never
+from a loop over schemas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+TONE_DANGER = "danger"  # past its deadline: red
+TONE_WARNING = "warning"  # within WARNING_DAYS of it: amber
+WARNING_DAYS = 3
+LINES_PER_PANEL = 10
+SITE_KINDS = ("portal", "bureau", "town")
+
+
+@dataclass
+class Line:
+    """One piece of work: what it is, where it is done and how urgent it is."""
+
+    text: str
+    url: str
+    meta: str = ""  # who, when, how many days: the short grey text after the title
+    tone: str = ""  # "", TONE_WARNING or TONE_DANGER
+    department: str = ""  # the department's name, shown in the central view
+
+
+@dataclass
+class Panel:
+    """A panel of the 工作台. `summary` maps a department id to figures for 全区概况, e.g.
+    `{17: {"超期来信": 2}}`; only central views show it."""
+
+    key: str
+    title: str
+    order: int
+    lines: list[Line]
+    empty_text: str
+    more_url: str = ""
+    more_label: str = "查看全部"
+    total: int | None = None  # all matching items when `lines` shows only the first ones
+    summary: dict[int, dict[str, object]] = field(default_factory=dict)
+    template: str = "portal/workbench/panel.html"
+    # 全区概况 only: the figure names and one row per department.
+    labels: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose work and which departments a 工作台 shows."""
+
+    user: object
+    department: object  # the site whose admin this is
+    central: bool  # the cross-department view of a central role
+    departments: tuple = ()  # central view: the departments shown (all sites, or the one chosen)
+    roles: frozenset = frozenset()  # the person's roles on this site (`editor`, `head`)
+
+    @property
+    def department_ids(self) -> list[int]:
+        return [department.pk for department in self.departments]
+
+    @property
+    def is_head(self) -> bool:
+        return "head" in self.roles
+
+
+def has_central_role(user) -> bool:
+    """Central roles (系统管理员, 信箱管理员 …) see the work of every department."""
+    from portal.accounts.models import CentralRoleAssignment
+
+    return bool(user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists())
+
+
+def scope_of(request) -> Scope:
+    """The scope of the request's 工作台; the one public way for panels to ask it."""
+    cached = getattr(request, "_workbench_scope", None)
+    if cached is not None:
+        return cached
+    from portal.accounts.roles import roles_on_this_site
+    from tenants.models import Department
+
+    department = getattr(request, "tenant", None)
+    roles = frozenset(roles_on_this_site(request))
+    central = has_central_role(request.user) and getattr(department, "kind", "") == "portal"
+    departments = ()
+    if central:
+        sites = list(Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id"))
+        chosen = request.GET.get("department", "")
+        departments = tuple(d for d in sites if d.host_prefix == chosen) or tuple(sites)
+    scope = Scope(user=request.user, department=department, central=central, departments=departments, roles=roles)
+    request._workbench_scope = scope
+    return scope
+
+
+def deadline_tone(days_left: int) -> str:
+    if days_left < 0:
+        return TONE_DANGER
+    if days_left <= WARNING_DAYS:
+        return TONE_WARNING
+    return ""
+
+
+def working_days_left(due_dates: list[date], today: date | None = None) -> dict[date, int | None]:
+    """Working days from today to each due date (negative when past; 0 on the day itself), with
+    two queries for all of them; None where the holiday schedule of a year is missing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.workcalendar.service import CalendarMissing, WorkingDays
+
+    today = today or timezone.localdate()
+    due_dates = sorted(set(due_dates))
+    if not due_dates:
+        return {}
+    start, end = min(due_dates[0], today), max(due_dates[-1], today)
+    calendar = WorkingDays(start, end)
+    days, answer = {}, {}
+    try:
+        counted = 0
+        day = start
+        while day <= end:
+            days[day] = counted
+            day += timedelta(days=1)
+            if day <= end and calendar.is_working_day(day):
+                counted += 1
+    except CalendarMissing:
+        return dict.fromkeys(due_dates)
+    for due in due_dates:
+        answer[due] = days[due] - days[today]
+    return answer
+
+
+def deadline_text(days_left: int | None) -> str:
+    if days_left is None:
+        return "缺少节假日安排，期限待定"
+    if days_left < 0:
+        return f"已超期 {-days_left} 个工作日"
+    if days_left == 0:
+        return "今天到期"
+    return f"剩余 {days_left} 个工作日"

@@ -1,0 +1,54 @@
+"""待办来信 on the 工作台: open letters with the working days left, overdue first."""
+
+from django.db.models import Count, F
+from django.utils import timezone
+from portal.accounts.roles import roles_on_this_site
+from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
+
+from .admin_views import is_centre
+from .models import Letter
+
+
+def letters_panel(request):
+    scope = scope_of(request)
+    if scope.central:
+        if not is_centre(request.user):
+            return None
+        letters = Letter.objects.filter(status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED])
+        if len(scope.departments) == 1:
+            letters = letters.filter(department__in=scope.department_ids)
+    elif roles_on_this_site(request):
+        letters = Letter.objects.filter(department=scope.department, status=Letter.Status.FORWARDED)
+    else:
+        return None
+    letters = letters.select_related("department").order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
+    total = letters.count()
+    shown = list(letters[:LINES_PER_PANEL])
+    left = working_days_left([letter.due_date for letter in shown if letter.due_date])
+    lines = []
+    for letter in shown:
+        days = left.get(letter.due_date) if letter.due_date else None
+        where = f"{letter.department.name} · " if scope.central and letter.department else ""
+        if letter.status == Letter.Status.RECEIVED:
+            meta, tone = "待转办", ""
+        else:
+            meta, tone = deadline_text(days), deadline_tone(days) if days is not None else "warning"
+        lines.append(Line(
+            text=f"{where}{letter.subject}", url=f"/admin/plugins/mailbox/{letter.pk}/",
+            meta=f"{letter.get_kind_display()}，{meta}", tone=tone,
+            department=letter.department.name if letter.department else "",
+        ))
+    summary = {}
+    if scope.central:
+        today = timezone.localdate()
+        summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
+        for row in (
+            Letter.objects.filter(status=Letter.Status.FORWARDED, due_date__lt=today,
+                                  department__in=scope.department_ids)
+            .values("department_id").annotate(count=Count("id"))
+        ):
+            summary[row["department_id"]] = {"超期来信": row["count"]}
+    return Panel(
+        key="letters", title="待办来信", order=40, lines=lines, total=total,
+        empty_text="没有待办理的来信。", more_url="/admin/plugins/mailbox/", summary=summary,
+    )
