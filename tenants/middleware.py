@@ -9,6 +9,7 @@ domain changes) and the request pays no query for it. Unlike the stock middlewar
 import threading
 import time
 
+from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
@@ -83,6 +84,14 @@ class DepartmentStatusMiddleware:
 
 
 def current_department() -> Department | None:
-    """The department whose schema the connection is using, outside or inside a request."""
+    """The department whose schema the connection is using, outside or inside a request, however
+    the schema was entered: `tenant_context(department)`, or `schema_context(name)` (the usual
+    idiom in scripts, which leaves a bare tenant object on the connection) — there the department
+    is looked up by its schema, so publishing from a script still reaches the projection."""
     tenant = getattr(connection, "tenant", None)
-    return tenant if isinstance(tenant, Department) else None
+    if isinstance(tenant, Department):
+        return tenant
+    schema = getattr(connection, "schema_name", None)
+    if not schema or schema in ("public", settings.TENANT_BASE_SCHEMA):
+        return None
+    return Department.objects.filter(schema_name=schema).first()

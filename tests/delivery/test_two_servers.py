@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import dj_database_url
 import httpx
 import pytest
 from django.conf import settings
@@ -32,6 +33,10 @@ def production_environment() -> dict:
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", MEDIA_ROOT=str(settings.MEDIA_ROOT),
         BACKUP_DIR=str(settings.BACKUP_DIR), TOTP_ENCRYPTION_KEY="A" * 43 + "=",
     )
+    # The test database's owner (the server's superuser who created it), as production's owner role.
+    owner = dj_database_url.parse(settings.TEST_DATABASE_OWNER_URL)
+    db = settings.DATABASES["default"]
+    env["DATABASE_OWNER_URL"] = f"postgres://{owner['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     return env
 
 

@@ -5,6 +5,7 @@ import configparser
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from tests.conftest import ROOT
 from tests.operations.test_production_settings import COMPLETE
 
+# The virtual environment running these tests stands for /srv/govsite/.venv.
+VENV_BIN = Path(sys.executable).parent
 UNITS = sorted((ROOT / "deploy" / "systemd").glob("govsite-*.*"))
 SERVICES = [unit for unit in UNITS if unit.suffix == ".service"]
 
@@ -53,7 +56,8 @@ def test_systemd_accepts_the_units(tmp_path):
     assert shutil.which("systemd-analyze"), "需要 systemd-analyze（Debian 的 systemd 软件包）来检查服务文件"
     environment = _environment_file(tmp_path)
     for unit in UNITS:
-        text = unit.read_text(encoding="utf-8").replace("/srv/govsite/", f"{ROOT}/").replace(
+        text = unit.read_text(encoding="utf-8").replace("/srv/govsite/.venv/bin/", f"{VENV_BIN}/").replace(
+            "/srv/govsite/", f"{ROOT}/").replace(
             "/srv/govsite\n", f"{ROOT}\n").replace("/etc/govsite/govsite.env", str(environment))
         (tmp_path / unit.name).write_text(text, encoding="utf-8")
     rendered = sorted(str(path) for path in tmp_path.glob("govsite-*"))
@@ -73,7 +77,8 @@ def test_each_command_starts_on_the_production_settings(service, tmp_path):
         env[key] = value
     commands = [unit["ExecStart"]] + ([unit["ExecStartPost"]] if "ExecStartPost" in unit else [])
     for command in commands:
-        args = [arg.replace("/srv/govsite/", f"{ROOT}/").replace("/srv/govsite", str(ROOT))
+        args = [arg.replace("/srv/govsite/.venv/bin/", f"{VENV_BIN}/").replace("/srv/govsite/", f"{ROOT}/")
+                .replace("/srv/govsite", str(ROOT))
                 for arg in shlex.split(command)]
         if Path(args[0]).name == "gunicorn":
             args = [*args, "--check-config"]  # loads the application, binds nothing

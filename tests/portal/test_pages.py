@@ -353,3 +353,27 @@ def test_making_an_article_private_takes_it_off_the_portal_and_api(departments, 
     client.logout()
     assert title in [r["title"] for r in get(client, "www", "/api/items/").json()["results"]]
     assert title in get(client, "www").content.decode()
+
+
+def test_publishing_from_a_script_under_schema_context_reaches_the_projection_and_search(departments):
+    """Scripts and jobs enter a department with django-tenants' `schema_context(name)`, which
+    leaves no Department on the connection: the publish must still reach the portal's projection
+    and the search outbox, exactly as through `tenant_context(department)`."""
+    from django.utils import timezone
+    from django_tenants.utils import schema_context, tenant_context
+    from portal.models import PublishedItem
+    from portal.pages.models import ArticlePage, ColumnPage
+
+    from search.models import SearchDocument
+
+    for enter, slug in ((lambda: schema_context("jyj"), "by-schema-context"),
+                        (lambda: tenant_context(departments["jyj"]), "by-tenant-context")):
+        with enter():
+            column = ColumnPage.objects.get(depth=3, slug="news")
+            page = ArticlePage(title=f"脚本发布的动态 {slug}", slug=slug, publish_time=timezone.now(),
+                               body=[("text", "<p>由脚本发布。</p>")])
+            column.add_child(instance=page)
+            page.save_revision().publish()
+        item = PublishedItem.objects.get(department=departments["jyj"], title=f"脚本发布的动态 {slug}")
+        assert item.url.endswith(f"/news/{slug}/")
+        assert SearchDocument.objects.filter(title=f"脚本发布的动态 {slug}").exists()

@@ -218,7 +218,9 @@ def _production(**database_env) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", "SECRET_KEY": "x" * 64,
                 "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
-                "STATIC_ROOT": "/tmp/static", **PRODUCTION_SITE, **database_env,
+                "STATIC_ROOT": "/tmp/static",
+                **{key: value for key, value in PRODUCTION_SITE.items() if not key.startswith("DATABASE_")},
+                **database_env,
                 "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])})
     return subprocess.run([sys.executable, "-c", "from portal.settings import production"], env=env,
                           cwd=ROOT / "platform", capture_output=True, text=True)

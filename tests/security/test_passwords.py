@@ -161,7 +161,8 @@ def test_wagtails_own_password_paths_are_closed(editor):
 PRODUCTION_SITE = {"DOMAIN_SUFFIX": "yuancheng.gov.cn", "PUBLIC_SCHEME": "https", "PUBLIC_PORT": "",
                    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "MEDIA_ROOT": "/srv/media",
                    "BACKUP_DIR": "/srv/backups", "TOTP_ENCRYPTION_KEY": "A" * 43 + "=",
-                   "CACHE_URL": "redis://127.0.0.1:1/0"}
+                   "CACHE_URL": "redis://127.0.0.1:1/0",
+                   "DATABASE_OWNER_URL": "postgres://owner@127.0.0.1:1/none"}
 
 
 def _production_settings() -> dict:

@@ -249,3 +249,13 @@ def lockout_response(request, original_response=None, credentials=None):
     if original_response.status_code == 200:
         original_response.status_code = 429
     return original_response
+
+
+def axes_username(request, credentials=None) -> str:
+    """The name django-axes counts failures under. Accounts have at most 150 characters (Django's
+    User.username); a longer name typed into a login form is cut there, so it can neither overflow
+    the attempt table nor pass as a different person."""
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = getattr(request, "POST", {}).get("username", "")
+    return str(value or "")[:150]

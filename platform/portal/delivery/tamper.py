@@ -15,6 +15,7 @@ fetched and rendered a second time before it counts.
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -72,8 +73,17 @@ def published_render(department, path: str) -> tuple[int, bytes]:
 
 
 def served(department, path: str, http) -> tuple[int, bytes]:
-    """The page as the public is served it, from its public address."""
-    response = http.get(department.base_url.rstrip("/") + path)
+    """The page as the public is served it, from its public address. Names under `localhost`
+    (the demo and the tests) are loopback by definition (RFC 6761), as browsers treat them; the
+    system resolver may not know them, so they are asked of 127.0.0.1 with the site's Host."""
+    url = department.base_url.rstrip("/") + path
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        parts = urlsplit(url)
+        response = http.get(parts._replace(netloc=parts.netloc.replace(host, "127.0.0.1", 1)).geturl(),
+                            headers={"Host": parts.netloc})
+    else:
+        response = http.get(url)
     return response.status_code, response.content
 
 

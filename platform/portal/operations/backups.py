@@ -24,12 +24,13 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 from django.utils import timezone
 
 ARCHIVE_PREFIX = "govsite-backup-"
@@ -97,6 +98,26 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _cursor(source):
+    return connections[source].cursor() if isinstance(source, str) else source.cursor()
+
+
+@contextmanager
+def _snapshot_connection(database: dict):
+    """A read-only REPEATABLE READ transaction on a connection of its own, as the owner role."""
+    import psycopg
+
+    connection = psycopg.connect(host=database.get("HOST") or "127.0.0.1", port=database.get("PORT") or 5432,
+                                 user=database.get("USER"), password=database.get("PASSWORD") or None,
+                                 dbname=database["NAME"], autocommit=True)
+    try:
+        connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield connection
+    finally:
+        connection.rollback()
+        connection.close()
+
+
 # -- what the manifest counts -------------------------------------------------------------------------
 # Public-schema tables whose row counts prove a restore brought back what people rely on.
 COUNTED_TABLES = {
@@ -109,10 +130,11 @@ COUNTED_TABLES = {
 }
 
 
-def _count_rows(alias: str) -> dict:
-    """Row counts of the public tables above and live pages per department schema."""
+def _count_rows(source) -> dict:
+    """Row counts of the public tables above and live pages per department schema; `source` is a
+    Django connection alias or an open psycopg connection (the backup's snapshot)."""
     counts, pages = {}, {}
-    with connections[alias].cursor() as cursor:
+    with _cursor(source) as cursor:
         cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
         present = {row[0] for row in cursor.fetchall()}
         for label, table in COUNTED_TABLES.items():
@@ -130,8 +152,8 @@ def _count_rows(alias: str) -> dict:
     return counts
 
 
-def _departments(alias: str) -> list[dict]:
-    with connections[alias].cursor() as cursor:
+def _departments(source) -> list[dict]:
+    with _cursor(source) as cursor:
         cursor.execute("SELECT schema_name, name, host_prefix, kind, status FROM public.tenants_department "
                        "ORDER BY schema_name")
         return [dict(zip(["schema", "name", "host_prefix", "kind", "status"], row, strict=True))
@@ -166,14 +188,12 @@ def create_backup(directory: Path | None = None, progress=None):
         stamp = timezone.localtime(record.started_at).strftime("%Y%m%d-%H%M%S")
         archive = directory / f"{ARCHIVE_PREFIX}{stamp}.tar"
         with tempfile.TemporaryDirectory(dir=directory, prefix=".work-") as work, \
-                transaction.atomic(using=alias):
+                _snapshot_connection(database) as snapshot_connection:
             work = Path(work)
             # One snapshot for the dump and for the manifest's counts: pg_dump joins the snapshot
-            # this transaction exports, so what editors publish meanwhile is in neither or both.
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute("SELECT pg_export_snapshot()")
-                snapshot = cursor.fetchone()[0]
+            # a transaction of our own exports (whatever transaction the caller is in), so what
+            # editors publish meanwhile is in neither or both.
+            snapshot = snapshot_connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
             say("导出数据库（单一快照）…")
             args, env = _client_args(database)
             _run([pg_tool("pg_dump"), *args, "-Fc", f"--snapshot={snapshot}", "-f", str(work / DUMP_NAME),
@@ -189,8 +209,8 @@ def create_backup(directory: Path | None = None, progress=None):
                 "created_at": timezone.localtime(record.started_at).isoformat(timespec="seconds"),
                 "platform_version": _platform_version(),
                 "database": database["NAME"],
-                "departments": _departments(alias),
-                "counts": _count_rows(alias),
+                "departments": _departments(snapshot_connection),
+                "counts": _count_rows(snapshot_connection),
                 "files": {name: _sha256(work / name) for name in (DUMP_NAME, MEDIA_NAME)},
             }
             (work / MANIFEST_NAME).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

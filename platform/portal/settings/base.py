@@ -229,6 +229,7 @@ LOGIN_CAPTCHA_ADDRESS_NAMES = 3
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 30 minutes after it began
 AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.audit.log.client_ip"
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.axes_username"
 AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 AXES_VERBOSE = False
