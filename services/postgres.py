@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pwd
 import shutil
 import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from service_user import SERVICE_USER, ensure_service_user, is_root, make_traversable
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = Path(os.environ.get("GOVSITE_PG_DIR", ROOT / ".services" / "postgres"))
@@ -33,7 +34,6 @@ DATABASE = "govsite"
 OWNER_ROLE = "govsite_owner"
 APP_ROLE = "govsite_app"
 # PostgreSQL refuses to run as root; when we are root we run it as this system user.
-SERVICE_USER = "govsite"
 
 
 def _bin(name: str) -> str:
@@ -53,30 +53,11 @@ def owner_url(database: str = DATABASE) -> str:
     return url(database, OWNER_ROLE)
 
 
-def _is_root() -> bool:
-    return os.geteuid() == 0
 
-
-def _ensure_service_user() -> None:
-    try:
-        pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
-            check=True,
-        )
-
-
-def _make_traversable(path: Path) -> None:
-    """Let the service user reach `path`: add o+x on parent folders that lack it."""
-    for parent in [path, *path.parents]:
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o001)
 
 
 def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
-    if _is_root():
+    if is_root():
         args = ["runuser", "-u", SERVICE_USER, "--", *args]
     return subprocess.run(args, **kwargs)
 
@@ -94,12 +75,12 @@ def status() -> bool:
 
 
 def _prepare_binaries() -> None:
-    if not _is_root():
+    if not is_root():
         return
-    _ensure_service_user()
+    ensure_service_user()
     bin_dir = Path(_bin("postgres")).parent
     for folder in (bin_dir, bin_dir.parent / "lib", bin_dir.parent / "share"):
-        _make_traversable(folder)
+        make_traversable(folder)
         for path in folder.rglob("*"):
             mode = path.stat().st_mode
             path.chmod(mode | 0o005 if path.is_dir() or mode & 0o100 else mode | 0o004)
@@ -112,8 +93,8 @@ def start() -> str:
         return url()
     _prepare_binaries()
     BASE.mkdir(parents=True, exist_ok=True)
-    if _is_root():
-        _make_traversable(BASE)
+    if is_root():
+        make_traversable(BASE)
         shutil.chown(BASE, SERVICE_USER, SERVICE_USER)
     if not (DATA / "PG_VERSION").exists():
         print("初始化 PostgreSQL 数据目录 …", flush=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -24,12 +23,13 @@ import sys
 import time
 from pathlib import Path
 
+from service_user import SERVICE_USER, ensure_service_user, is_root, make_traversable
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = Path(os.environ.get("GOVSITE_STORE_DIR", ROOT / ".services" / "store"))
 PORT = int(os.environ.get("GOVSITE_STORE_PORT", "56379"))
 MAXMEMORY = os.environ.get("GOVSITE_STORE_MAXMEMORY", "512mb")
 # Like PostgreSQL, the store does not need root; when we are root it runs as this system user.
-SERVICE_USER = "govsite"
 
 
 def _bin(name: str) -> str:
@@ -44,25 +44,7 @@ def url(database: int = 0) -> str:
     return f"redis://127.0.0.1:{PORT}/{database}"
 
 
-def _is_root() -> bool:
-    return os.geteuid() == 0
 
-
-def _ensure_service_user() -> None:
-    try:
-        pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
-            check=True,
-        )
-
-
-def _make_traversable(path: Path) -> None:
-    for parent in [path, *path.parents]:
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o001)
 
 
 def _ping() -> bool:
@@ -92,10 +74,10 @@ def start() -> str:
         "--save", "", "--appendonly", "no",
         "--maxmemory", MAXMEMORY, "--maxmemory-policy", "volatile-lru",
     ]
-    if _is_root():
-        _ensure_service_user()
-        _make_traversable(Path(server).parent)
-        _make_traversable(BASE)
+    if is_root():
+        ensure_service_user()
+        make_traversable(Path(server).parent)
+        make_traversable(BASE)
         shutil.chown(BASE, SERVICE_USER, SERVICE_USER)
         for path in BASE.iterdir():
             shutil.chown(path, SERVICE_USER, SERVICE_USER)
