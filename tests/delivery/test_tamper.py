@@ -3,6 +3,8 @@ check, restored at once, recorded as an incident and reported to the person on d
 site gives no false alarm. Pages are fetched over HTTP from a real server process, at their public
 address, as a visitor's browser would."""
 
+from urllib.parse import urlsplit
+
 import httpx
 import pytest
 from django.core import mail
@@ -15,7 +17,9 @@ PLANTED = "<p>此处内容已被非法篡改</p>"
 
 
 def public(department, path):
-    return httpx.get(department.base_url + path, timeout=30)
+    """What a visitor's browser gets at the page's public address (*.localhost is loopback)."""
+    base = urlsplit(department.base_url)
+    return httpx.get(f"http://127.0.0.1:{base.port}{path}", headers={"Host": base.netloc}, timeout=30)
 
 
 @pytest.fixture
@@ -36,7 +40,11 @@ def test_an_untouched_site_gives_no_alarm(jyj):
 
 
 def test_an_altered_copy_is_found_restored_recorded_and_reported(jyj):
+    from portal.accounts.models import User
     from portal.operations.models import Incident
+
+    # Nobody is rostered: the alert goes to the system administrators.
+    User.objects.filter(username="center_admin").update(email="center@yuancheng.example")
 
     original = public(jyj, ARTICLE)
     assert public(jyj, ARTICLE).headers["X-Page-Cache"] == "HIT"
@@ -56,6 +64,7 @@ def test_an_altered_copy_is_found_restored_recorded_and_reported(jyj):
     assert PLANTED not in restored.text and restored.text == original.text
     incident = Incident.objects.get(kind="tamper", department=jyj)
     assert ARTICLE in incident.details and "已恢复" in incident.details
-    assert any("篡改" in message.subject for message in mail.outbox), [m.subject for m in mail.outbox]
+    assert any("篡改" in message.subject and "center@yuancheng.example" in message.to for message in mail.outbox), \
+        [(m.subject, m.to) for m in mail.outbox]
     # The next check finds nothing: the restored page is what was published.
     assert check_department(jyj).differences == []
