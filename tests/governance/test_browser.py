@@ -41,8 +41,9 @@ def open_actions(page):
 
 
 @pytest.fixture
-def cleanup_article(live_server_url, browser, departments):
-    """The server committed the article: the 负责人 deletes it again, through the admin."""
+def cleanup_article(live_server_url, browser, departments, django_db_blocker):
+    """The server committed the article: the 负责人 deletes it again, through the admin (into the
+    department's 回收站), and it is then deleted for good."""
     yield
     from portal.pages.models import ArticlePage
 
@@ -60,6 +61,10 @@ def cleanup_article(live_server_url, browser, departments):
             page.locator("main form button[type=submit], main form input[type=submit]").first.click()
     context.close()
     with tenant_context(departments["jyj"]):
+        assert not ArticlePage.objects.filter(title=TITLE, live=True).exists()  # off the site, in the bin
+        with django_db_blocker.unblock():
+            for article in ArticlePage.objects.filter(title=TITLE):
+                article.delete()
         assert not ArticlePage.objects.filter(title=TITLE).exists()
 
 

@@ -213,7 +213,7 @@ def test_a_backup_taken_while_an_editor_publishes_is_one_snapshot(systems):
         "with schema_context('jyj'):\n"
         "    column = ColumnPage.objects.get(depth=3, slug='news')\n"
         "    for n in itertools.count():\n"
-        "        page = ArticlePage(title=f'备份期间发布的动态{n}', slug=f'during-backup-{n}',\n"
+        "        page = ArticlePage(title=f'备份期间发布的动态{n}', slug=f'during-backup-{n}', live=False,\n"
         "                           publish_time=timezone.now(), body=[('text', '<p>正文</p>')])\n"
         "        column.add_child(instance=page)\n"
         "        page.save_revision().publish()\n"

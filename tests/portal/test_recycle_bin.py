@@ -133,6 +133,8 @@ def es_titles(q, prefix="jyj"):
 def committed(django_db_setup, django_db_blocker):
     """No test transaction: commits happen, so the search push after the commit reaches
     Elasticsearch. Yields (departments by prefix, list of (department, page id) to delete after)."""
+    from wagtail.documents.models import Document
+
     from search import index
     from tenants.models import Department
 
@@ -141,6 +143,11 @@ def committed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         index.ensure_index()
         departments = {d.host_prefix: d for d in Department.objects.filter(host_prefix__in=["www", "jyj", "wjj"])}
+        documents_before = {}
+        for prefix, department in departments.items():
+            with tenant_context(department):
+                documents_before[prefix] = Document.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        connection.set_schema_to_public()
         yield departments, created
         from wagtail.models import Page
 
@@ -149,6 +156,10 @@ def committed(django_db_setup, django_db_blocker):
                 page = Page.objects.filter(pk=page_id).first()
                 if page is not None:
                     page.delete()
+        # Uploaded attachments are committed too: other tests list the documents of the district.
+        for department in departments.values():
+            with tenant_context(department):
+                Document.objects.filter(pk__gt=documents_before[department.host_prefix]).delete()
         connection.set_schema_to_public()
 
 

@@ -79,10 +79,12 @@ def test_demo_server_serves_pages_static_files_and_uploads_without_debug(django_
 
 
 def test_load_demo_refuses_production_settings():
+    from tests.security.test_passwords import PRODUCTION_SITE
+
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "SECRET_KEY": "p" * 64, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
            "ELASTICSEARCH_URL": "http://127.0.0.1:1", "ALLOWED_HOSTS": ".yuancheng.gov.cn",
-           "STATIC_ROOT": "/tmp/static", "PYTHONPATH": PATHS}
+           "STATIC_ROOT": "/tmp/static", "PYTHONPATH": PATHS, **PRODUCTION_SITE}
     result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "load_demo"], env=env,
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

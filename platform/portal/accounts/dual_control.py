@@ -231,7 +231,7 @@ def _apply(obj: DualControlRequest, request, approver: User) -> dict:
         _assign_central_role(person, obj.role)
         # Fresh credentials: whoever created or used the account before must not keep it.
         _install_password(person, obj.password_hash)
-        TOTPDevice.objects.filter(user=person).delete()
+        TOTPDevice.objects.filter(user=person).defer("secret").delete()  # also when its key is lost
         end_sessions(person)
         record("role_grant", request=request, user=approver, target=f"{person.username} {obj.role}",
                details=on_record)
@@ -244,7 +244,7 @@ def _apply(obj: DualControlRequest, request, approver: User) -> dict:
         on_record["sessions"] = end_sessions(person)
         record("password_reset", request=request, user=approver, target=person.username, details=on_record)
     else:
-        TOTPDevice.objects.filter(user=person).delete()
+        TOTPDevice.objects.filter(user=person).defer("secret").delete()  # also when its key is lost
         on_record["sessions"] = end_sessions(person)
         record("totp_reset", request=request, user=approver, target=person.username, details=on_record)
     return on_record
