@@ -52,6 +52,14 @@ PER_ANSWER_HEADERS = {"set-cookie", "expires", "cache-control", "etag", "last-mo
 FRONT_KEEPS = {"HIT", "MISS"}
 
 _seen_config: int | None = None
+_last_schedule = None
+
+
+def _remember_schedule(schedule):
+    global _last_schedule
+    if schedule is not None:
+        _last_schedule = schedule
+    return schedule
 
 
 @dataclass
@@ -95,8 +103,7 @@ class PageCacheMiddleware:
         from themes.context_processors import ELDERLY_COOKIE, PLAIN_COOKIE
         from themes.services import SCHEDULE_KEY
 
-        found = caches["shared"].get_many([SCHEDULE_KEY, store.tag_key("config")])
-        _sync_process_state(int(found.get(store.tag_key("config"), 0)))
+        config_key = store.tag_key("config")
         request.delivery = None
         if (
             request.META.get(FRESH_RENDER)  # tamper detection: what is published now, untouched by copies
@@ -104,19 +111,30 @@ class PageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or request.path.startswith(BYPASS_PREFIXES)
         ):
+            _sync_process_state(int(caches["shared"].get(config_key) or 0))
             return self._not_shared(request, self.get_response(request))
         try:
             host = request.get_host().split(":")[0].lower()
         except DisallowedHost:
+            _sync_process_state(int(caches["shared"].get(config_key) or 0))
             return self._not_shared(request, self.get_response(request))
         query = sorted(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
-        variant = "|".join([
-            request.COOKIES.get(ELDERLY_COOKIE, ""), request.COOKIES.get(PLAIN_COOKIE, ""),
-            ",".join(_central_modes(found.get(SCHEDULE_KEY))),
-        ])
-        key = store.page_key(host, request.path, urlencode(query), variant)
+        cookies = (request.COOKIES.get(ELDERLY_COOKIE, ""), request.COOKIES.get(PLAIN_COOKIE, ""))
 
-        entry, fresh = store.read_fresh_entry(key)
+        def key_for(schedule):
+            variant = "|".join([*cookies, ",".join(_central_modes(schedule))])
+            return store.page_key(host, request.path, urlencode(query), variant)
+
+        # One round trip on a hit: the entry is read under the modes of the schedule this process
+        # saw last, together with the current schedule and configuration version; only when the
+        # current schedule gives other modes is the right entry read in a second one.
+        guess = key_for(_last_schedule or ())
+        entry, fresh, found = store.read_fresh_entry(guess, also=(SCHEDULE_KEY, config_key))
+        _sync_process_state(int(found.get(config_key, 0)))
+        key = key_for(_remember_schedule(found.get(SCHEDULE_KEY)))
+        if key != guess:
+            entry, fresh, _ = store.read_fresh_entry(key)
+
         if fresh and not entry.get("pass"):
             return self._serve(request, entry, "HIT")
         if fresh:  # known not to be shareable: no lock, no waiting

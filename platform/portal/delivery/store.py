@@ -69,7 +69,7 @@ def page_key(host: str, path: str, query: str, variant: str) -> str:
 
 
 # Which tags each page key's entry named last time, learned in this process: a repeat visit then
-# reads the entry and its tags' current versions in one round trip instead of two.
+# reads the entry and its tags' current versions in the same round trip.
 _known_tags: dict[str, tuple[str, ...]] = {}
 KNOWN_TAGS_LIMIT = 50_000
 
@@ -78,17 +78,20 @@ def read_entry(key: str):
     return _cache().get(key)
 
 
-def read_fresh_entry(key: str):
-    """(entry, fresh): the stored entry of `key` (or None) and whether every tag it names still
-    has the version it was rendered with."""
+def read_fresh_entry(key: str, also=()):
+    """(entry, fresh, found): the stored entry of `key` (or None), whether every tag it names still
+    has the version it was rendered with, and the values of the keys in `also`, read in the same
+    round trip (the middleware's schedule and configuration version)."""
     tags = _known_tags.get(key, ())
-    found = _cache().get_many([key, *(tag_key(tag) for tag in tags)])
+    also = list(also)
+    found = _cache().get_many([*also, key, *(tag_key(tag) for tag in tags)])
+    extra = {name: found[name] for name in also if name in found}
     entry = found.get(key)
     if entry is None:
-        return None, False
+        return None, False, extra
     wanted = entry.get("versions")
     if wanted is None:  # a pass marker without tags: fresh until it expires
-        return entry, True
+        return entry, True, extra
     if set(wanted) == set(tags):
         current = {tag: int(found.get(tag_key(tag), 0)) for tag in tags}
     else:  # first visit in this process, or the page now depends on other tags
@@ -96,7 +99,7 @@ def read_fresh_entry(key: str):
         if len(_known_tags) >= KNOWN_TAGS_LIMIT:
             _known_tags.clear()
         _known_tags[key] = tuple(wanted)
-    return entry, current == wanted
+    return entry, current == wanted, extra
 
 
 def write_entry(key: str, entry: dict, timeout: int = PAGE_SECONDS) -> None:
