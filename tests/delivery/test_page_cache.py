@@ -73,6 +73,25 @@ def test_second_visitor_is_answered_from_the_cache_with_no_sql(departments, visi
     assert driver_statements == []
 
 
+def test_a_repeat_hit_is_one_store_round_trip(departments, monkeypatch):
+    """What makes a hit cheap: one call to the store (entry, tag versions, mode schedule and
+    configuration version together), counted at the store client, not in our code."""
+    import redis
+
+    sent = []
+    original = redis.Redis.execute_command
+
+    def execute_command(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    get(Client(), JYJ, ARTICLE), get(Client(), JYJ, ARTICLE)  # stored, then learned by this process
+    monkeypatch.setattr(redis.Redis, "execute_command", execute_command)
+    hit = get(Client(), JYJ, ARTICLE)
+    assert state(hit) == "HIT"
+    assert sent == ["MGET"]
+
+
 def test_validators_and_conditional_get(departments, visitor):
     first = get(visitor, JYJ, ARTICLE)
     etag = first["ETag"]
