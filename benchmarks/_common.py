@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,3 +38,44 @@ def save(name: str, figures: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     return path
+
+
+# The ceilings the page benchmarks compare with: a Django "hello" view and nginx serving the
+# saved bytes of a page as a static file (`{tmp}/html/page.html`).
+HELLO_URLS = """from django.http import HttpResponse
+from django.urls import path
+
+urlpatterns = [path("", lambda request: HttpResponse("ok"))]
+"""
+STATIC_NGINX = """worker_processes 1;
+daemon off;
+pid {tmp}/static.pid;
+error_log {tmp}/static-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    default_type "text/html; charset=utf-8";
+    server {{
+        listen 127.0.0.1:{port};
+        root {tmp}/html;
+        location / {{ try_files /page.html =404; }}
+    }}
+}}
+"""
+
+
+def stop(processes) -> None:
+    """Terminate the servers a benchmark started, and kill those that do not stop in 10 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

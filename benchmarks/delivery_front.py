@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import ROOT, save, use_benchmark_database
+from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database
 
 SERVER_CORE, CLIENT_CORE = "1", "0"
 STORE_PORT = int(os.environ.get("BENCH_STORE_PORT", "56391"))
@@ -48,11 +48,6 @@ LEFT_OUT = ("tenants.middleware.DepartmentMiddleware", "tenants.middleware.Depar
             "portal.delivery.middleware.PageCacheMiddleware")
 MIDDLEWARE = [name for name in MIDDLEWARE if name not in LEFT_OUT]
 ROOT_URLCONF = "bench_hello_urls"
-"""
-HELLO_URLS = """from django.http import HttpResponse
-from django.urls import path
-
-urlpatterns = [path("", lambda request: HttpResponse("ok"))]
 """
 # The department's own URLs plus one that publishes a new title of the benchmark article: a
 # publish made by app server A itself, in the request's department, committed before it answers.
@@ -73,26 +68,6 @@ def publish(request):
 
 
 urlpatterns = [path("bench-publish/", publish), *department_urls]
-"""
-STATIC_NGINX = """worker_processes 1;
-daemon off;
-pid {tmp}/static.pid;
-error_log {tmp}/static-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    default_type "text/html; charset=utf-8";
-    server {{
-        listen 127.0.0.1:{port};
-        root {tmp}/html;
-        location / {{ try_files /page.html =404; }}
-    }}
-}}
 """
 # Stops the load generator after a fixed number of answers (wrk itself only bounds time): the
 # thread stops and leaves a file, on which this script interrupts wrk so that it reports at once.
@@ -276,14 +251,7 @@ def main():
     try:
         run(args, tmp, processes)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         subprocess.run([sys.executable, str(ROOT / "services" / "store.py"), "stop"], env=store_env)
         shutil.rmtree(tmp, ignore_errors=True)
 

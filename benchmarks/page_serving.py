@@ -34,7 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, save, use_benchmark_database
+from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database
 
 SERVER_CORE, CLIENT_CORE = "1", "0"
 ARTICLE_PATH = "/news/bench-1/"
@@ -54,31 +54,6 @@ HELLO_SETTINGS = """from bench_page_settings import *  # noqa
 TENANCY = ("tenants.middleware.DepartmentMiddleware", "tenants.middleware.DepartmentStatusMiddleware")
 MIDDLEWARE = [name for name in MIDDLEWARE if name not in TENANCY]
 ROOT_URLCONF = "bench_hello_urls"
-"""
-HELLO_URLS = """from django.http import HttpResponse
-from django.urls import path
-
-urlpatterns = [path("", lambda request: HttpResponse("ok"))]
-"""
-NGINX_CONF = """worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    default_type "text/html; charset=utf-8";
-    server {{
-        listen 127.0.0.1:{port};
-        root {tmp}/html;
-        location / {{ try_files /page.html =404; }}
-    }}
-}}
 """
 FANOUT_LUA = """local hosts = {{{hosts}}}
 math.randomseed(7)
@@ -286,7 +261,7 @@ def main():
     for folder in ("html", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / folder).mkdir()
     nginx_port, hello_port = free_port(), free_port()
-    (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port))
+    (tmp / "nginx.conf").write_text(STATIC_NGINX.format(tmp=tmp, port=nginx_port))
     os.sched_setaffinity(0, {int(CLIENT_CORE)})
 
     processes = []
@@ -328,14 +303,7 @@ def main():
             figures["fanout"][count] = measure(f"http://127.0.0.1:{args.port}{ARTICLE_PATH}", args.duration,
                                                args.runs, script=script)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
 
     article = figures["article_small_menu"]

@@ -29,7 +29,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from _common import ROOT, save, use_benchmark_database
+from _common import ROOT, save, stop, use_benchmark_database
 from page_serving import (
     ARTICLE_PATH,
     CLIENT_CORE,
@@ -195,14 +195,7 @@ def main():
             "platform_large_menu": (f"http://127.0.0.1:{port}{ARTICLE_PATH}", menu_host),
         }, args.duration, args.runs))
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
         connections.close_all()
         if not args.keep:

@@ -34,6 +34,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from service_user import SERVICE_USER, ensure_service_user, is_root, make_traversable
+
 ES_VERSION = "8.19.21"
 ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VERSION}:zip"
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
@@ -61,7 +63,6 @@ PLUGIN_DIR = HOME / "plugins" / PLUGIN_NAME
 PLUGIN_JAR = PLUGIN_DIR / f"{PLUGIN_NAME}.jar"
 
 # Elasticsearch refuses to run as root; when we are root we run it as this system user.
-SERVICE_USER = "govsite"
 
 
 def url() -> str:
@@ -128,32 +129,6 @@ def _is_our_node(pid: int) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def _ensure_service_user() -> pwd.struct_passwd:
-    try:
-        return pwd.getpwnam(SERVICE_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER],
-            check=True,
-        )
-        return pwd.getpwnam(SERVICE_USER)
-
-
-def _make_traversable(path: Path, user: pwd.struct_passwd) -> None:
-    """Let the service user reach `path`: add o+x only on the folders that lack any access for it."""
-    for folder in [path, *path.parents]:
-        info = folder.stat()
-        if info.st_uid == user.pw_uid or info.st_mode & 0o001:
-            continue
-        if info.st_gid == user.pw_gid and info.st_mode & 0o010:
-            continue
-        folder.chmod(info.st_mode | 0o001)
-
-
 def _give_to_service_user(user: pwd.struct_passwd) -> None:
     """chown everything under BASE to the service user (only entries that are not already its)."""
     for folder, dirs, files in os.walk(BASE):
@@ -165,7 +140,7 @@ def _give_to_service_user(user: pwd.struct_passwd) -> None:
 
 
 def _as_service_user(args: list[str]) -> list[str]:
-    return ["runuser", "-u", SERVICE_USER, "--", *args] if _is_root() else args
+    return ["runuser", "-u", SERVICE_USER, "--", *args] if is_root() else args
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,10 +349,10 @@ def _launch(since: float) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     _write_config()
     PID_FILE.unlink(missing_ok=True)
-    if _is_root():
-        user = _ensure_service_user()
-        _make_traversable(BASE, user)
-        _make_traversable(java_home, user)
+    if is_root():
+        user = ensure_service_user()
+        make_traversable(BASE, user)
+        make_traversable(java_home, user)
         _give_to_service_user(user)
 
     env = dict(os.environ)

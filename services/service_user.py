@@ -28,9 +28,13 @@ def ensure_service_user() -> pwd.struct_passwd:
         return pwd.getpwnam(SERVICE_USER)
 
 
-def make_traversable(path: Path) -> None:
-    """Let the service user reach `path`: add o+x on parent folders that lack it."""
-    for parent in [path, *path.parents]:
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o001)
+def make_traversable(path: Path, user: pwd.struct_passwd | None = None) -> None:
+    """Let the service user reach `path`: add o+x only on the folders that lack any access for it."""
+    user = user or pwd.getpwnam(SERVICE_USER)
+    for folder in [path, *path.parents]:
+        info = folder.stat()
+        if info.st_uid == user.pw_uid or info.st_mode & 0o001:
+            continue
+        if info.st_gid == user.pw_gid and info.st_mode & 0o010:
+            continue
+        folder.chmod(info.st_mode | 0o001)
