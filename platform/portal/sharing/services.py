@@ -74,7 +74,7 @@ def _create_reference(submission: Submission, *, column_id: int, display_mode: s
         title=item.title, slug=f"shared-{source_schema}-{item.object_id}", publish_time=item.publish_time,
         source=item.source or item.department.name, summary=item.summary,
         information_date=item.information_date, source_schema=source_schema, source_page_id=item.object_id,
-        display_mode=display_mode, owner=user)
+        display_mode=display_mode, owner=user, live=False)
     column.add_child(instance=page)
     revision = page.save_revision(user=user, log_action=True)
     workflow = page.get_workflow()
