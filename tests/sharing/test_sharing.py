@@ -86,10 +86,12 @@ def test_submit_accept_review_then_the_reference_follows_and_leaves_with_its_ori
     with tenant_context(departments["www"]):
         reference = SharedItemPage.objects.get(pk=submission.reference_page_id)
         assert not reference.live and reference.workflow_in_progress
-    _approve(receiver, reference.pk)
+    approved = _approve(receiver, reference.pk)
+    assert approved.status_code == 200, approved.content.decode()[-3000:]
     with tenant_context(departments["www"]):
         reference.refresh_from_db()
-        assert reference.live
+        assert reference.live, [str(m) for m in approved.context["messages"]] + [
+            str(e) for e in getattr(approved.context.get("form"), "errors", {}).items()]
         url = reference.url_path.split("/", 2)[2]
     listing = client.get("/news/", **WWW).content.decode()
     assert item.title in listing
@@ -199,7 +201,8 @@ def test_resource_library_filters_and_reuse_into_a_column_of_my_site(client, dep
     html = editor.get("/admin/sharing/library/", {"department": departments["wjj"].pk}, **JYJ).content.decode()
     assert "区卫生健康局部门动态样例1" in html and "区教育局部门动态样例1" not in html
     html = editor.get("/admin/sharing/library/", {"column_type": "notice", "q": "卫生"}, **JYJ).content.decode()
-    assert "区卫生健康局通知公告样例1" in html and "部门动态样例" not in html and "区教育局" not in html.split("<tbody>")[1]
+    rows = html.split("<tbody>")[1]
+    assert "区卫生健康局通知公告样例1" in rows and "部门动态样例" not in rows and "区教育局" not in rows
     html = editor.get("/admin/sharing/library/", {"date_from": "2026-11-20", "date_to": "2026-11-20"},
                       **JYJ).content.decode()
     assert "部门动态样例1" in html and "部门动态样例2" not in html

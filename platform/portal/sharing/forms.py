@@ -31,7 +31,8 @@ class SubmitForm(forms.Form):
             .order_by("-publish_time")
         self.fields["item"].label_from_instance = lambda item: f"{item.publish_time:%Y-%m-%d} {item.title}"
         self.fields["target_department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"], status="active").exclude(pk=department.pk).order_by("sort_order", "id")
+            kind__in=["portal", "bureau", "town"], status="active",
+        ).exclude(pk=department.pk).order_by("sort_order", "id")
         self.fields["target_department"].label_from_instance = lambda department: department.name
 
 
@@ -40,7 +41,8 @@ class DecisionForm(forms.Form):
                                  widget=forms.RadioSelect, error_messages={"required": "请选择采用或不采用"})
     column = forms.TypedChoiceField(label="采用到栏目", coerce=int, required=False,
                                     error_messages={"invalid_choice": "请从列表中选择栏目"})
-    display_mode = forms.ChoiceField(label="显示方式", choices=Submission.DisplayMode.choices, initial="full")
+    display_mode = forms.ChoiceField(label="显示方式", choices=Submission.DisplayMode.choices, initial="full",
+                                     required=False)
     reason = forms.CharField(label="处理意见", max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="不采用时必填，报送单位会看到它")

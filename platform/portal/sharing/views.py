@@ -54,7 +54,8 @@ def create(request):
         except services.SharingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"已报送给{form.cleaned_data['target_department'].name}，请在“我的报送”查看处理情况")
+            receiver = form.cleaned_data["target_department"].name
+            messages.success(request, f"已报送给{receiver}，请在“我的报送”查看处理情况")
             return redirect("sharing:mine")
     status = 400 if form.errors else 200
     return TemplateResponse(request, "sharing/form.html",
@@ -84,7 +85,7 @@ def decide(request, pk):
         try:
             if form.cleaned_data["decision"] == "accept":
                 services.accept(submission, user=request.user, column_id=form.cleaned_data["column"],
-                                display_mode=form.cleaned_data["display_mode"], request=request)
+                                display_mode=form.cleaned_data["display_mode"] or "full", request=request)
                 messages.success(request, f"已采用：{submission.title}。引用页面已提交本网站审核，审核通过后上线")
             else:
                 services.reject(submission, user=request.user, reason=form.cleaned_data["reason"], request=request)
