@@ -250,3 +250,22 @@ def test_statistics_screen_and_export_count_submissions_and_adoptions(client, de
     assert "单位,报送数,采用数,采用率（%）" in exported and "区教育局,2,1,50.0" in exported
     response = center.get("/admin/sharing/statistics/", {"start": today, "end": "2000-01-01"}, **WWW)
     assert response.status_code == 400 and "结束日期不能早于开始日期" in response.content.decode()
+
+
+def test_workbench_panel_and_report_figures_come_through_the_hooks(client, departments, portal_head):
+    from django.utils import timezone
+    from portal.plugins import performance_figures
+
+    item = _jyj_news(departments, 2)
+    submission = services.submit(item=item, target_department=departments["www"], column_type="notice",
+                                 note="", user=User.objects.get(username="jyj_editor"))
+    receiver = _client(type(client), "www_head")
+    home = receiver.get("/admin/", **WWW).content.decode()
+    assert "信息报送" in home and f"区教育局 · {item.title}" in home
+    assert f'href="/admin/sharing/received/{submission.pk}/"' in home
+    services.reject(submission, user=portal_head, reason="请报送到政策文件栏目")
+    sender_home = _client(type(client), "jyj_editor").get("/admin/", **JYJ).content.decode()
+    assert item.title in sender_home and "未采用，请报送到政策文件栏目" in sender_home
+    today = timezone.localdate()
+    assert performance_figures(departments["jyj"], today, today)["sharing"] == {
+        "submitted": 1, "accepted": 0, "rate": 0.0}
