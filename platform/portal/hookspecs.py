@@ -115,8 +115,9 @@ def performance_figures(department, start, end):
     """Return `{section: {figure: number}}` for the performance report of `department` over the
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
-    avg_working_days or None) and `disclosure_requests` (received, answered, answered_on_time,
-    overdue, avg_working_days or None)."""
+    avg_working_days or None), `disclosure_requests` (received, answered, answered_on_time,
+    overdue, avg_working_days or None) and, from the core's 信息报送, `sharing` (submitted,
+    accepted, rate in per cent or None)."""
 
 
 @hookspec

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import wraps
+from importlib import import_module
 from importlib.metadata import entry_points
 
 import pluggy
@@ -17,6 +18,9 @@ from django.urls import include, path
 from . import hookspecs
 
 ENTRY_POINT_GROUP = "govsite.plugins"
+# Parts of the core that contribute through the same hooks a plugin uses (工作台 panels, report
+# figures). They are not plugins: `manage.py plugins` does not list them and nobody disables them.
+CORE_HOOK_MODULES = ("portal.sharing.hooks",)
 
 _manager: pluggy.PluginManager | None = None
 
@@ -36,6 +40,8 @@ def get_manager() -> pluggy.PluginManager:
         manager.add_hookspecs(hookspecs)
         for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             manager.register(entry.load(), name=entry.name)
+        for module_name in CORE_HOOK_MODULES:
+            manager.register(import_module(module_name), name=module_name)
         _manager = manager
     return _manager
 

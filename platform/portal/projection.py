@@ -25,6 +25,9 @@ def project_article(page) -> PublishedItem | None:
     department = _department()
     if department is None or not department.is_site:
         return None
+    if not getattr(page.specific_class or type(page), "projected", True):
+        # A reference to content kept elsewhere (信息报送): the original is the one projected.
+        return None
     if not (page.live and page.get_view_restrictions().count() == 0):
         remove_page(page)
         return None
