@@ -163,7 +163,8 @@ def index(request):
                              list(open_counts.values())) if open_counts else ""
     return TemplateResponse(request, "inspection/admin/index.html", {
         "chart": chart,
-        "page_title": "网站巡检", "centre": centre, "reader": reader, "department": department, "groups": groups.items(),
+        "page_title": "网站巡检", "centre": centre, "reader": reader, "department": department,
+        "groups": groups.items(),
         "league": service.league_table(scope), "status": status, "statuses": Finding.Status.choices,
         "item": item, "items": INSPECTION_ITEMS.items(), "prefix": prefix,
         "runs": InspectionRun.objects.select_related("department")[:5] if centre else [],
