@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
+import mimetypes
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -278,7 +279,8 @@ def _clean_evidence(upload) -> tuple[bytes, str, str]:
     data = upload.read()
     if not data:
         raise BulletinError("佐证材料是空文件，请重新选择")
-    return data, name, getattr(upload, "content_type", "") or "application/octet-stream"
+    # The type follows the checked extension, never what the browser claimed.
+    return data, name, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def may_file(user, rectification: Rectification) -> bool:
