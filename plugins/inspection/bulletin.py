@@ -161,18 +161,24 @@ def return_for_changes(bulletin: Bulletin, user, comment: str, request=None) -> 
 def approve(bulletin: Bulletin, user, comment: str = "", request=None) -> Bulletin:
     """The office approves: the 通报 is published on the portal and the 整改 clocks start.
 
-    A publish held by the 保密 gate leaves the 通报 待审批 and its page a draft on the portal, where
-    a 安全管理员 reviews it; approving again then publishes the same page.
+    The page is first kept as a draft on the portal (with the PDF attached); a publish held by
+    the 保密 gate leaves the 通报 待审批 and that draft where a 安全管理员 reviews it; approving
+    again then publishes the same page.
     """
+    from django_tenants.utils import tenant_context
     from portal.governance.confidentiality import ConfidentialityBlocked
 
     _check_office(bulletin, user)
     comment = (comment or "").strip()
+    portal = portal_department()
+    with tenant_context(portal), transaction.atomic():
+        page = _draft_page(bulletin)
     try:
         with transaction.atomic():
             locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
             _check_office(locked, user)
-            page = publish_on_portal(locked)
+            with tenant_context(portal):
+                page = publish_on_portal(page)
             now = timezone.now()
             locked.status, locked.decided_by, locked.decided_at = Bulletin.Status.PUBLISHED, user, now
             locked.published_at, locked.page_url = now, page.full_url or page.url or ""
@@ -184,20 +190,14 @@ def approve(bulletin: Bulletin, user, comment: str = "", request=None) -> Bullet
             _audit("bulletin_approve", user, locked, request,
                    details={"comment": comment, "url": locked.page_url, "due": str(due)})
     except ConfidentialityBlocked as blocked:
-        _held(bulletin, blocked, user, request)
+        with tenant_context(portal):
+            blocked.page, blocked.user = page, user
+            blocked.record(request)
+        _event(bulletin, BulletinEvent.Action.HELD, user, blocked.text[:2000])
         raise BulletinError(f"{blocked.text}。请安全管理员在门户网站后台对页面“{bulletin.title}”进行保密审查，"
                             "同意后再次批准发布") from None
     bulletin.refresh_from_db()
     return bulletin
-
-
-def _held(bulletin, blocked, user, request):
-    from django_tenants.utils import tenant_context
-
-    with tenant_context(portal_department()):
-        blocked.user = user
-        blocked.record(request)
-    _event(bulletin, BulletinEvent.Action.HELD, user, blocked.text[:2000])
 
 
 def portal_department():
@@ -210,8 +210,8 @@ def portal_department():
 
 
 def _draft_page(bulletin: Bulletin):
-    """The 通报's article in the portal's 通知公告, created once as a draft with the PDF attached
-    (in its own transaction, so that a publish held by the 保密 gate leaves it for the review)."""
+    """Inside the portal's schema: the 通报's article in 通知公告, created once as a draft with the
+    PDF attached."""
     from hashlib import sha1
 
     from django.core.files.base import ContentFile
@@ -248,22 +248,17 @@ def _draft_page(bulletin: Bulletin):
     return page
 
 
-def publish_on_portal(bulletin: Bulletin):
-    """Publish the 通报's page on the portal through the normal publish path.
+def publish_on_portal(page):
+    """Inside the portal's schema: publish the 通报's page through the normal publish path.
 
-    It runs in the portal's schema like scheduled publishing does, and publishes as the system
-    (no person's page permissions on the portal are needed: the office's approval is the review);
-    the 保密 gate scans the text and the PDF, and the projection and search follow the publish.
+    It runs like scheduled publishing does, as the system (no person's page permissions on the
+    portal are needed: the office's approval is the review); the 保密 gate scans the text and the
+    PDF, and the projection and search follow the publish. The draft's own revision is published,
+    so a 保密审查 of that draft covers exactly what goes live.
     """
-    from django_tenants.utils import tenant_context
-
-    with tenant_context(portal_department()):
-        with transaction.atomic():  # kept even if the publish below is held
-            page = _draft_page(bulletin)
-        page.publish_time = timezone.now()
-        page.save_revision(clean=False).publish(skip_permission_checks=True)
-        page.refresh_from_db()
-        return page
+    page.get_latest_revision().publish(skip_permission_checks=True)
+    page.refresh_from_db()
+    return page
 
 
 # --- 整改 -----------------------------------------------------------------------------------
