@@ -168,6 +168,7 @@ def approve(bulletin: Bulletin, user, comment: str = "", request=None) -> Bullet
     from django_tenants.utils import tenant_context
     from portal.governance.confidentiality import ConfidentialityBlocked
 
+    bulletin = Bulletin.objects.get(pk=bulletin.pk)
     _check_office(bulletin, user)
     comment = (comment or "").strip()
     portal = portal_department()

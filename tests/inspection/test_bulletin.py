@@ -314,3 +314,28 @@ def test_drafting_refuses_an_unfinished_year(departments):
     assert response.status_code == 400 and "只能起草已结束年度的通报" in response.content.decode()
     response = centre.post(f"{ADMIN}bulletins/", {"year": "abc"}, HTTP_HOST=WWW)
     assert response.status_code == 400 and "年度应为四位数字" in response.content.decode()
+
+
+def test_the_centre_grants_the_office_role_on_the_people_screen(departments):
+    from portal.accounts.models import CentralRoleAssignment
+
+    person = User.objects.create_user("office_clerk", full_name="办公室文秘", password="Test-passw0rd!")
+    centre = login("center_admin")
+    page = centre.get(f"/admin/people/{person.pk}/", HTTP_HOST=WWW).content.decode()
+    assert "办公室管理员" in page
+    centre.post(f"/admin/people/{person.pk}/", {"form": "central", "role": "office_admin"}, HTTP_HOST=WWW)
+    assert CentralRoleAssignment.objects.filter(user=person, role="office_admin").exists()
+    # A 系统管理员 is a superuser, yet not the office: the centre cannot approve what it drafts.
+    from portal.accounts.roles import is_office_admin
+
+    assert is_office_admin(person) and not is_office_admin(User.objects.get(username="center_admin"))
+
+
+def test_the_office_sees_overdue_rectifications_on_its_workbench(criticised, office):
+    jyj, _ = criticised
+    bulletin = Bulletin.objects.create(year=2025, title="通报", body="正文", pdf=b"", status=Bulletin.Status.PUBLISHED,
+                                       published_at=timezone.now() - timedelta(days=20))
+    Rectification.objects.create(bulletin=bulletin, department=jyj, due_date=timezone.localdate() - timedelta(days=5))
+    page = login(office).get("/admin/", HTTP_HOST=WWW).content.decode()
+    assert "待提交整改" in page and "区教育局 · 2025年度通报要求的整改" in page and "已超期 5 天" in page
+    assert login("wjj_editor").get("/admin/", HTTP_HOST="wjj.localhost").content.decode().count("区教育局 · 2025") == 0
