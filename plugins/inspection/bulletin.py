@@ -180,9 +180,10 @@ def approve(bulletin: Bulletin, user, comment: str = "", request=None) -> Bullet
             _check_office(locked, user)
             with tenant_context(portal):
                 page = publish_on_portal(page)
+                url = page.full_url or page.url or ""
             now = timezone.now()
             locked.status, locked.decided_by, locked.decided_at = Bulletin.Status.PUBLISHED, user, now
-            locked.published_at, locked.page_url = now, page.full_url or page.url or ""
+            locked.published_at, locked.page_url = now, url
             locked.save(update_fields=["status", "decided_by", "decided_at", "published_at", "page_url"])
             due = timezone.localdate(now) + timedelta(days=RECTIFICATION_DAYS)
             locked.rectifications.update(due_date=due)
