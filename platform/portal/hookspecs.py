@@ -27,6 +27,7 @@ INSPECTION_ITEMS = {
     "classified_mark": "涉密标识",
     "future_date": "发布日期异常",
     "disclosure": "信息公开",
+    "bulletin_rectification": "通报整改超期",
 }
 
 

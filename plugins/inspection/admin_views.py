@@ -1,8 +1,10 @@
 """Admin screens of the inspection.
 
 The 区信息中心 (system administrators) sees every department, the league table, runs, ignore
-rules and 虚假信息 flags, from any site. A department's people see their own department's
-findings, on their own site only, and may report one fixed. Anything else does not exist (404).
+rules and 虚假信息 flags, from any site. The 区政府办公室 (办公室管理员) reads what the centre reads —
+every department's findings, the league table and the performance report — but runs, ignores
+and records nothing. A department's people see their own department's findings, on their own
+site only, and may report one fixed. Anything else does not exist (404).
 """
 
 from django import forms
@@ -25,13 +27,21 @@ def is_centre(user) -> bool:
     return is_central_admin(user)
 
 
+def reads_every_department(user) -> bool:
+    """The one answer to "may this person read every department's inspection figures and the
+    performance report": the centre and the 区政府办公室."""
+    from portal.accounts.roles import is_office_admin
+
+    return is_centre(user) or is_office_admin(user)
+
+
 def own_department(request):
     """The site's department when the user holds a role in it, else None."""
     return request.tenant if roles_on_this_site(request) else None
 
 
 def visible_findings(request):
-    if is_centre(request.user):
+    if reads_every_department(request.user):
         return Finding.objects.all()
     department = own_department(request)
     if department is None:
@@ -41,6 +51,12 @@ def visible_findings(request):
 
 def centre_only(request):
     if not is_centre(request.user):
+        raise Http404("未找到该页面")
+
+
+def readers_only(request):
+    """The report and the league table: the centre and the 区政府办公室."""
+    if not reads_every_department(request.user):
         raise Http404("未找到该页面")
 
 
@@ -121,9 +137,10 @@ class FlagForm(forms.ModelForm):
 def index(request):
     findings = visible_findings(request)
     centre = is_centre(request.user)
-    department = None if centre else own_department(request)
+    reader = reads_every_department(request.user)
+    department = None if reader else own_department(request)
     prefix = request.GET.get("department", "")
-    if centre and prefix:
+    if reader and prefix:
         findings = findings.filter(department__host_prefix=prefix)
     status = request.GET.get("status", Finding.Status.OPEN)
     if status in Finding.Status.values:
@@ -146,7 +163,8 @@ def index(request):
                              list(open_counts.values())) if open_counts else ""
     return TemplateResponse(request, "inspection/admin/index.html", {
         "chart": chart,
-        "page_title": "网站巡检", "centre": centre, "department": department, "groups": groups.items(),
+        "page_title": "网站巡检", "centre": centre, "reader": reader, "department": department,
+        "groups": groups.items(),
         "league": service.league_table(scope), "status": status, "statuses": Finding.Status.choices,
         "item": item, "items": INSPECTION_ITEMS.items(), "prefix": prefix,
         "runs": InspectionRun.objects.select_related("department")[:5] if centre else [],
@@ -162,6 +180,7 @@ def detail(request, pk, ignore_form=None):
     finding = _finding(request, pk)
     return TemplateResponse(request, "inspection/admin/detail.html", {
         "page_title": f"巡检问题：{finding.item_label}", "finding": finding, "centre": is_centre(request.user),
+        "may_fix": is_centre(request.user) or own_department(request) == finding.department,
         "events": finding.events.select_related("user"), "ignore_form": ignore_form or IgnoreForm(),
     })
 
@@ -169,6 +188,8 @@ def detail(request, pk, ignore_form=None):
 @require_POST
 def fix(request, pk):
     finding = _finding(request, pk)
+    if not is_centre(request.user) and own_department(request) != finding.department:
+        raise Http404("未找到巡检结果")  # the 区政府办公室 reads findings; the department fixes them
     try:
         finding = service.mark_fixed(finding, request.user, request)
     except service.InspectionError as error:

@@ -14,6 +14,9 @@ from portal.hookspecs import INSPECTION_ITEMS
 
 from .report import ISSUING_OFFICE, Report
 
+# Days (calendar days, as the 管理办法 counts them) a criticised department has to file its 整改.
+RECTIFICATION_DAYS = 15
+
 
 def _rate(value) -> str:
     return "—" if value is None else f"{value}%"
@@ -59,8 +62,11 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
          row.disclosure.get("overdue", 0), _number(row.disclosure.get("avg_working_days"))]
         for row in report.ranking
     ]
+    # Only the items found in the period get a column: thirteen columns of zeros say nothing, and
+    # an item's name alone (涉密标识) would hold the published 通报 at the 保密 gate for nothing.
+    found_items = [item for item in INSPECTION_ITEMS if any(row.findings_by_item.get(item) for row in report.ranking)]
     findings = [
-        [row.department.name, *(row.findings_by_item.get(item, 0) for item in INSPECTION_ITEMS), row.findings_total,
+        [row.department.name, *(row.findings_by_item.get(item, 0) for item in found_items), row.findings_total,
          row.findings_fixed, _number(row.avg_fix_days), row.health_score]
         for row in report.ranking
     ]
@@ -77,7 +83,8 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
         ("政务邮箱", ["单位", "功能", "收到", "已答复", "按时答复", "超期", "超3个月未答复", "平均答复工作日",
                   "按时答复率"], mailbox),
         ("依申请公开", ["单位", "功能", "收到申请", "已答复", "按时答复", "超期", "平均答复工作日"], disclosure),
-        ("巡检问题", ["单位", *INSPECTION_ITEMS.values(), "合计", "已整改", "平均整改天数", "健康度"], findings),
+        ("巡检问题", ["单位", *(INSPECTION_ITEMS[item] for item in found_items),
+                  "合计", "已整改", "平均整改天数", "健康度"], findings),
         ("通报批评", ["单位", "情形", "证据"], criticisms),
     ]
 
@@ -128,7 +135,8 @@ def report_body(report: Report) -> list[str]:
     if criticised:
         names = "、".join(row.department.name for row in criticised)
         paragraphs.append(f"三、通报批评。{names}存在《管理办法》第十八条所列情形，予以通报批评，情形和证据详见附表；"
-                          "请有关单位于收到本通报之日起 15 个工作日内完成整改，并将整改情况报区政府办公室。")
+                          f"请有关单位自本通报发布之日起 {RECTIFICATION_DAYS} 日内完成整改，并在网站后台提交整改情况"
+                          "（整改内容和佐证材料）报区政府办公室。")
     else:
         paragraphs.append("三、评估期内未发现《管理办法》第十八条所列应予通报批评的情形。")
     paragraphs.append("各单位要进一步落实网站主体责任，加强信息发布审核，及时更新栏目内容，按时答复群众来信，"
@@ -136,7 +144,9 @@ def report_body(report: Report) -> list[str]:
     return paragraphs
 
 
-def pdf_report(report: Report) -> bytes:
+def pdf_report(report: Report, paragraphs: list[str] | None = None, issued=None) -> bytes:
+    """The 通报 as A4 landscape pages: the text (`paragraphs`, as the office edited it, or the
+    generated one), the issuing office and date, then the tables as 附表."""
     from portal.pdf import chinese_font
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -153,13 +163,13 @@ def pdf_report(report: Report) -> bytes:
     heading_style = ParagraphStyle("heading", fontName=font, fontSize=13, leading=22)
     cell_style = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
 
-    issued = timezone.localdate()
+    issued = issued or timezone.localdate()
     story = [
         pdf_paragraph(report.title, title_style),
         pdf_paragraph(f"{ISSUING_OFFICE}　{issued:%Y年%m月%d日}", office_style),
         Spacer(1, 6 * mm),
     ]
-    story += [pdf_paragraph(text, body_style) for text in report_body(report)]
+    story += [pdf_paragraph(text, body_style) for text in (paragraphs or report_body(report))]
     story += [Spacer(1, 8 * mm), pdf_paragraph(ISSUING_OFFICE, right_style),
               pdf_paragraph(f"{issued:%Y年%m月%d日}", right_style)]
     wanted = {"绩效排名", "栏目更新", "政务邮箱", "依申请公开", "巡检问题", "通报批评", "未审核发布"}

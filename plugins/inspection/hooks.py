@@ -16,15 +16,18 @@ def plugin_info():
             "inspection_rule_delete": "删除链接忽略规则", "inspection_flag_add": "记录虚假信息",
             "inspection_report_export": "导出绩效评估报告",
             "inspection_trusted_host_add": "新增内网地址白名单", "inspection_trusted_host_delete": "删除内网地址白名单",
+            "bulletin_draft": "起草年度通报", "bulletin_edit": "修改年度通报正文", "bulletin_submit": "报送年度通报",
+            "bulletin_return": "退回年度通报", "bulletin_approve": "批准并发布年度通报",
+            "bulletin_rectification": "提交通报整改情况",
         },
     }
 
 
 @hookimpl
 def inspection_checks():
-    from . import checks
+    from . import bulletin, checks
 
-    return [checks.column_checks, checks.availability_check]
+    return [checks.column_checks, checks.availability_check, bulletin.rectification_check]
 
 
 @hookimpl
@@ -45,15 +48,17 @@ def admin_menu_items(department):
 def scheduled_jobs():
     """The daily inspection at 02:00, a homepage probe of every site each hour (24 a day, the
     national minimum is 20, counted by the veto), the watch every 5 minutes (alerts the person on
-    duty when a site stops answering), and the centre's digest of new serious findings at 08:00."""
+    duty when a site stops answering), the centre's digest of new serious findings at 08:00, and
+    at 08:30 the yearly 通报's overdue 整改 (findings, mail) and, in March, its reminder."""
     from datetime import timedelta
 
     from portal.scheduling import Job
 
-    from . import service
+    from . import bulletin, service
 
     return [
         Job(name="inspection.daily", run=service.daily_inspection, daily_at="02:00"),
+        Job(name="inspection.bulletin", run=bulletin.daily_jobs, daily_at="08:30"),
         Job(name="inspection.probes", run=service.probe_all, every=timedelta(hours=1)),
         Job(name="inspection.watch", run=service.watch_all, every=service.watch_interval()),
         Job(name="inspection.digest", run=service.send_digest, daily_at="08:00"),
@@ -89,6 +94,7 @@ def demo_content(department, rng):
 
 @hookimpl
 def workbench_panels(department, user, request):
+    from .bulletin_panel import rectification_panel
     from .workbench import findings_panel
 
-    return [findings_panel(request)]
+    return [findings_panel(request), rectification_panel(request)]

@@ -226,3 +226,142 @@ class FalseInformationFlag(models.Model):
         verbose_name = "虚假信息记录"
         verbose_name_plural = "虚假信息记录"
         ordering = ["-date", "-id"]
+
+
+class Bulletin(models.Model):
+    """The yearly 通报 (第十七–十八条): drafted by the 区信息中心 from the performance report,
+    approved or returned by the 区政府办公室, and on approval published on the portal.
+
+    The text and the PDF are kept as they were submitted, so the office approves exactly what
+    goes out; the PDF is kept here (public schema) rather than as a file of some department.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING = "pending", "待审批"
+        RETURNED = "returned", "已退回"
+        PUBLISHED = "published", "已发布"
+
+    year = models.PositiveIntegerField("年度", unique=True)
+    title = models.CharField("标题", max_length=300)
+    body = models.TextField("正文", help_text="每段一行")
+    pdf = models.BinaryField("PDF 文件", editable=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="起草人")
+    drafted_at = models.DateTimeField("起草时间", default=timezone.now)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name="报送人")
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # The page on the portal (its schema): kept so that a publish held by the 保密 gate is retried
+    # on the same draft page, and so the bulletin links to what the public reads.
+    page_id = models.PositiveIntegerField("门户页面", null=True, blank=True, editable=False)
+    page_url = models.CharField("门户页面地址", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "年度通报"
+        verbose_name_plural = "年度通报"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [line.strip() for line in self.body.splitlines() if line.strip()]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.year}年度政府网站绩效评估通报.pdf"
+
+
+class BulletinEvent(models.Model):
+    """A step of the 通报 with who, when and the comment (the office's reasons for a return)."""
+
+    class Action(models.TextChoices):
+        DRAFTED = "drafted", "起草"
+        EDITED = "edited", "修改正文"
+        SUBMITTED = "submitted", "报送审批"
+        RETURNED = "returned", "退回修改"
+        APPROVED = "approved", "审批通过"
+        PUBLISHED = "published", "发布"
+        HELD = "held", "发布被保密检查拦截"
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="events", verbose_name="通报")
+    time = models.DateTimeField("时间", default=timezone.now)
+    action = models.CharField("操作", max_length=12, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name="操作人")
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = "通报处理记录"
+        verbose_name_plural = "通报处理记录"
+        ordering = ["time", "id"]
+
+
+class Rectification(models.Model):
+    """The 整改 a department named for a criticism owes: due `RECTIFICATION_DAYS` after the
+    通报 is published; what was fixed and the evidence, filed by the department's people."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="rectifications",
+                                 verbose_name="通报")
+    department = models.ForeignKey("tenants.Department", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name="单位")
+    criticisms = models.JSONField("通报批评的情形", default=list)
+    due_date = models.DateField("整改期限", null=True, blank=True)
+    text = models.TextField("整改情况", blank=True)
+    evidence = models.BinaryField("佐证材料", null=True, blank=True, editable=False)
+    evidence_name = models.CharField("佐证材料文件名", max_length=200, blank=True)
+    evidence_type = models.CharField("佐证材料类型", max_length=100, blank=True)
+    filed_at = models.DateTimeField("提交时间", null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="提交人")
+
+    class Meta:
+        verbose_name = "通报整改"
+        verbose_name_plural = "通报整改"
+        ordering = ["bulletin", "department__sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["bulletin", "department"], name="unique_rectification")]
+
+    def __str__(self):
+        return f"{self.bulletin.year}年度通报 · {self.department}"
+
+    @property
+    def filed_date(self):
+        return timezone.localdate(self.filed_at) if self.filed_at else None
+
+    def days_late(self, today=None) -> int:
+        """Days past the deadline: at filing if filed, else up to today (0 when on time)."""
+        if self.due_date is None:
+            return 0
+        day = self.filed_date or today or timezone.localdate()
+        return max(0, (day - self.due_date).days)
+
+    @property
+    def state(self) -> str:
+        if self.due_date is None:
+            return "未发布"
+        if self.filed_at:
+            return "超期提交" if self.days_late() else "按期提交"
+        return "超期未提交" if self.days_late() else "待提交"
+
+    @property
+    def late(self) -> bool:
+        return self.due_date is not None and self.days_late() > 0
+
+
+class BulletinReminder(models.Model):
+    """The March reminder that the previous year's 通报 is not published, sent once a year."""
+
+    year = models.PositiveIntegerField("通报年度", unique=True)
+    sent_at = models.DateTimeField("提醒时间", default=timezone.now)
+    recipients = models.JSONField("收件人", default=list)
+
+    class Meta:
+        verbose_name = "通报提醒"
+        verbose_name_plural = "通报提醒"

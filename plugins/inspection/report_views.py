@@ -1,6 +1,7 @@
 """The performance report screens: the report with charts, and its Excel and PDF exports.
 
-Only the 区信息中心 opens them (the report compares every department); anyone else gets 404.
+The 区信息中心 and the 区政府办公室 open them (the report compares every department; the office
+publishes the yearly 通报 made from it); anyone else gets 404.
 """
 
 from django import forms
@@ -9,7 +10,7 @@ from django.template.response import TemplateResponse
 from portal.hookspecs import INSPECTION_ITEMS
 
 from . import charts, exports
-from .admin_views import centre_only
+from .admin_views import readers_only
 from .report import build_report, last_calendar_year
 from .service import record_audit
 
@@ -42,7 +43,7 @@ def _period(request):
 
 
 def report(request):
-    centre_only(request)
+    readers_only(request)
     form, start, end = _period(request)
     context = {"page_title": "绩效评估与通报", "form": form}
     if start is not None:
@@ -65,7 +66,7 @@ def report(request):
 
 
 def _export(request, builder, content_type, extension):
-    centre_only(request)
+    readers_only(request)
     form, start, end = _period(request)
     if start is None:
         return TemplateResponse(request, "inspection/admin/report.html",

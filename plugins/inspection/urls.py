@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import admin_views, report_views
+from . import admin_views, bulletin_views, report_views
 
 urlpatterns = [
     path("", admin_views.index, name="index"),
@@ -21,4 +21,13 @@ urlpatterns = [
     path("report/", report_views.report, name="report"),
     path("report.xlsx", report_views.report_excel, name="report_excel"),
     path("report.pdf", report_views.report_pdf, name="report_pdf"),
+    path("bulletins/", bulletin_views.bulletins, name="bulletins"),
+    path("bulletins/<int:pk>/", bulletin_views.bulletin_detail, name="bulletin"),
+    path("bulletins/<int:pk>/edit/", bulletin_views.bulletin_edit, name="bulletin_edit"),
+    path("bulletins/<int:pk>/submit/", bulletin_views.bulletin_submit, name="bulletin_submit"),
+    path("bulletins/<int:pk>/decide/", bulletin_views.bulletin_decide, name="bulletin_decide"),
+    path("bulletins/<int:pk>/bulletin.pdf", bulletin_views.bulletin_pdf, name="bulletin_pdf"),
+    path("rectifications/", bulletin_views.rectifications, name="rectifications"),
+    path("rectifications/<int:pk>/", bulletin_views.rectification_detail, name="rectification"),
+    path("rectifications/<int:pk>/evidence/", bulletin_views.rectification_evidence, name="rectification_evidence"),
 ]

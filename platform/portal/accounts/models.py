@@ -174,13 +174,16 @@ class LoginSession(models.Model):
 
 
 class CentralRole(models.TextChoices):
-    """Roles of the 区信息中心 that reach every department (等保 separation of duties)."""
+    """Roles that reach every department: the 区信息中心's (等保 separation of duties) and the
+    区政府办公室's 办公室管理员, who reads every department's figures and approves the yearly 通报
+    but is none of the three separated administrators and does not read the audit log."""
 
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
     THEME_ADMIN = "theme_admin", "主题管理员"
     MAILBOX_ADMIN = "mailbox_admin", "信箱管理员"
+    OFFICE_ADMIN = "office_admin", "办公室管理员"
 
 
 class DepartmentRoleName(models.TextChoices):

@@ -119,6 +119,18 @@ def _remove_central_role(user: User, role: str) -> None:
         user.save(update_fields=["is_superuser"])
 
 
+def is_office_admin(user) -> bool:
+    """Whether the person holds 办公室管理员 (区政府办公室) themselves.
+
+    Asked of the assignment, not through `has_central_role`: a 系统管理员 is a superuser, and the
+    centre that drafts the yearly 通报 must not be the office that approves it.
+    """
+    return bool(
+        user is not None and user.is_authenticated and user.is_active
+        and CentralRoleAssignment.objects.filter(user=user, role=CentralRole.OFFICE_ADMIN).exists()
+    )
+
+
 def departments_of(user: User):
     """Departments where the person holds a role (public schema, no loop over schemas)."""
     from tenants.models import Department
