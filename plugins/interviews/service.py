@@ -2,7 +2,7 @@
 
 The live transcript is read by many visitors at once through the page cache. A question the
 public sends changes nothing they see, so it invalidates nothing; publishing, withdrawing and the
-interview's own changes bump `TRANSCRIPT_TAG`, and each change costs one render of each page.
+interview's own changes bump its `TRANSCRIPT_TAG`, and each change costs one render of each page.
 """
 
 from django.db import transaction
@@ -13,8 +13,9 @@ from portal.plugins import documents_changed
 
 from .models import Interview, Question
 
-# What the interview page and its transcript JSON depend on besides the interview row itself.
-TRANSCRIPT_TAG = "interviews:transcript"
+# What an interview's page and its transcript JSON depend on besides the interview rows: one tag
+# per interview, so an answer in one leaves the cached pages of the others alone.
+TRANSCRIPT_TAG = "interviews:transcript:{pk}"
 
 # Which status each moderator action moves an interview to, and from where.
 TRANSITIONS = {
@@ -33,7 +34,7 @@ def _audit(event, request, target, **details):
 
 
 def _transcript_changed(interview) -> None:
-    changed(TRANSCRIPT_TAG)
+    changed(TRANSCRIPT_TAG.format(pk=interview.pk))
     if interview.status == Interview.Status.ENDED:
         documents_changed(interview.department)
 

@@ -108,8 +108,13 @@ def test_from_setup_to_published_answer(db, departments):
 def test_the_live_transcript_is_rendered_once_per_published_answer(db, departments):
     """Thousands of viewers polling cost one render per change: the page and its JSON are served
     from the page cache; a question the public sends changes nothing they see and keeps the copy;
-    a published answer makes the next request render the new transcript."""
+    a published answer makes the next request render the new transcript, and only that
+    interview's: another interview's copies stay (the interview's own cache tag)."""
     interview = make_interview(departments["jyj"], Interview.Status.LIVE)
+    other = make_interview(departments["jyj"], Interview.Status.LIVE, title="另一场访谈")
+    other_urls = [f"/interviews/{other.pk}/", f"/interviews/{other.pk}/transcript.json"]
+    for url in other_urls:
+        Client().get(url, HTTP_HOST=JYJ)
     urls = [f"/interviews/{interview.pk}/", f"/interviews/{interview.pk}/transcript.json"]
     for url in urls:
         assert Client().get(url, HTTP_HOST=JYJ)["X-Page-Cache"] == "MISS"
@@ -122,6 +127,8 @@ def test_the_live_transcript_is_rendered_once_per_published_answer(db, departmen
     assert first["X-Page-Cache"] == "MISS" and first.json()["entries"][0]["answer"] == "17:30 结束。"
     assert Client().get(urls[1], HTTP_HOST=JYJ)["X-Page-Cache"] == "HIT"
     assert "17:30 结束。" in Client().get(urls[0], HTTP_HOST=JYJ).content.decode()
+    for url in other_urls:
+        assert Client().get(url, HTTP_HOST=JYJ)["X-Page-Cache"] == "HIT"
 
 
 def test_what_the_public_writes_is_escaped_everywhere(db, departments):
