@@ -165,7 +165,7 @@ class PageCacheMiddleware:
         if spec is None:
             return None
         render.spec = spec
-        render.tags = policy.tags_for(spec, department)
+        render.tags = policy.tags_for(spec, department, view_kwargs)
         # Read before the view reads any row: a change committed after this makes the copy stale.
         render.versions = store.versions(render.tags)
         render.started = time.time()

@@ -48,7 +48,9 @@ def cacheable(params: tuple[str, ...] = (), tags: tuple[str, ...] = ()):
     """Mark a view as the same for every anonymous visitor: it is stored in the page cache.
 
     `params` are the query parameters it reads; `tags` what it depends on beyond its own
-    department's content (e.g. `model:<app>.<model>` for a public-schema model).
+    department's content (e.g. `model:<app>.<model>` for a public-schema model). A tag may name
+    the URL's keyword arguments, `interviews:transcript:{pk}`, so one object's change (bumped with
+    `portal.delivery.changed`) leaves the pages of every other object cached.
     """
 
     def mark(view):
@@ -76,8 +78,9 @@ def page_type_allowed(page) -> bool:
     return isinstance(page, tuple(apps.get_model(name) for name in PAGE_TYPES))
 
 
-def tags_for(spec: Cacheable, department) -> list[str]:
-    tags = ["all", "theme", f"site:{department.schema_name}", *spec.tags]
+def tags_for(spec: Cacheable, department, url_kwargs: dict | None = None) -> list[str]:
+    own = [tag.format(**url_kwargs) if url_kwargs and "{" in tag else tag for tag in spec.tags]
+    tags = ["all", "theme", f"site:{department.schema_name}", *own]
     if department.is_portal and spec.portal_projection:
         tags += ["projection", "departments"]
     return list(dict.fromkeys(tags))
