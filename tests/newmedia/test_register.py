@@ -87,8 +87,8 @@ def test_operating_accounts_without_figures_for_the_last_quarter_are_flagged(dep
     assert "2026年8月、2026年9月" in findings[0]["evidence"]
     assert findings[0]["key"] == f"newmedia:{partial.pk}:2026-07"
     # In January the last quarter is the previous year's fourth.
-    assert {f["title"][-14:] for f in accounts_without_figures(departments["jyj"], today=date(2027, 1, 5))} == \
-        {"缺少2026年第4季度的月度数据"}
+    january = accounts_without_figures(departments["jyj"], today=date(2027, 1, 5))
+    assert january and all(f["title"].endswith("缺少2026年第4季度的月度数据") for f in january)
 
 
 # -- import -----------------------------------------------------------------------------------------------
@@ -142,15 +142,15 @@ def test_the_centre_registers_an_account_with_its_qr_picture_and_gets_chinese_er
     form = {"platform": "wechat", "platform_name": "", "name": "源城教育", "department": departments["jyj"].pk,
             "status": "closed", "url": "https://mp.weixin.qq.com/yuancheng", "opened_on": "2024-01-01",
             "closed_on": ""}
-    refused = client.post("/admin/newmedia/accounts/add/", form, HTTP_HOST=host("www"))
+    refused = client.post("/admin/newmedia/accounts/new/", form, HTTP_HOST=host("www"))
     assert refused.status_code == 400 and "状态为关停时请填写关停日期" in refused.content.decode()
     assert "源城教育" in refused.content.decode()  # what was typed is kept
 
-    not_a_picture = client.post("/admin/newmedia/accounts/add/", {
+    not_a_picture = client.post("/admin/newmedia/accounts/new/", {
         **form, "status": "operating", "qr_upload": SimpleUploadedFile("qr.png", b"text")}, HTTP_HOST=host("www"))
     assert not_a_picture.status_code == 400 and "无法识别该图片" in not_a_picture.content.decode()
 
-    created = client.post("/admin/newmedia/accounts/add/", {
+    created = client.post("/admin/newmedia/accounts/new/", {
         **form, "status": "operating", "qr_upload": SimpleUploadedFile("qr.png", png())}, HTTP_HOST=host("www"))
     assert created.status_code == 302
     saved = Account.objects.get(name="源城教育")

@@ -8,6 +8,7 @@ month imported again replaces the earlier figures.
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zipfile import BadZipFile
 
 from django.db import transaction
 from openpyxl import load_workbook
@@ -82,7 +83,7 @@ def import_figures(file) -> ImportResult:
     """Read the workbook `file` (a path or a file object) and save each readable row."""
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as error:
         raise ImportRefused("无法读取该文件，请上传 Excel 工作簿（.xlsx）。") from error
     try:
         rows = workbook.active.iter_rows(values_only=True)
