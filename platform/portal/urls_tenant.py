@@ -20,6 +20,7 @@ urlpatterns = [
     path("feeds/<path:column_path>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),
     path("feeds/<path:column_path>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
     path("about-site/", site_pages.about_site, name="about_site"),
+    path("", include("portal.newmedia.urls")),
     path("captcha/<slug:scope>.png", public_forms.captcha_image, name="captcha_image"),
     path("theme/", include("themes.urls")),
     path("", include("search.urls")),
