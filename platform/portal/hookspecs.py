@@ -28,6 +28,7 @@ INSPECTION_ITEMS = {
     "future_date": "发布日期异常",
     "disclosure": "信息公开",
     "bulletin_rectification": "通报整改超期",
+    "newmedia": "政务新媒体",
 }
 
 

@@ -19,8 +19,8 @@ from . import hookspecs
 
 ENTRY_POINT_GROUP = "govsite.plugins"
 # Parts of the core that contribute through the same hooks a plugin uses (工作台 panels, report
-# figures). They are not plugins: `manage.py plugins` does not list them and nobody disables them.
-CORE_HOOK_MODULES = ("portal.sharing.hooks",)
+# figures, inspection checks). They are not plugins: `manage.py plugins` does not list them and nobody disables them.
+CORE_HOOK_MODULES = ("portal.sharing.hooks", "portal.newmedia.hooks")
 
 _manager: pluggy.PluginManager | None = None
 

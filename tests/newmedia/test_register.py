@@ -91,6 +91,18 @@ def test_operating_accounts_without_figures_for_the_last_quarter_are_flagged(dep
     assert january and all(f["title"].endswith("缺少2026年第4季度的月度数据") for f in january)
 
 
+def test_the_daily_inspection_records_the_quarter_check_as_a_finding(departments):
+    """The check reaches the inspection through the `inspection_checks` hook, like a plugin's."""
+    from plugins.inspection.service import hook_findings
+
+    account(departments, "源城教育")  # operating since 2020, no figures at all
+
+    found = [f for f in hook_findings(departments["jyj"]) if f["item"] == "newmedia"]
+
+    assert [f["title"].split("缺少")[0] for f in found] == ["政务新媒体账号“源城教育”（微信）"]
+    assert not [f for f in hook_findings(departments["wjj"]) if f["item"] == "newmedia"]
+
+
 # -- import -----------------------------------------------------------------------------------------------
 def test_import_keeps_valid_rows_and_names_each_refused_row_in_chinese(departments):
     wechat = account(departments, "源城教育")

@@ -1,7 +1,6 @@
 """The inspection's check of the register: operating accounts with no figures for the last quarter.
 
-The core cannot implement plugin hooks (the plugin manager registers entry points only), so the
-inspection calls `accounts_without_figures` as one of its `inspection_checks`. It runs inside a
+The register offers `accounts_without_figures` through the `inspection_checks` hook (see hooks.py). It runs inside a
 department's schema, like every check, and reports that department's own accounts.
 """
 
