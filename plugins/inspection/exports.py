@@ -62,6 +62,11 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
          row.disclosure.get("overdue", 0), _number(row.disclosure.get("avg_working_days"))]
         for row in report.ranking
     ]
+    sharing = [
+        [row.department.name, row.sharing.get("submitted", 0), row.sharing.get("accepted", 0),
+         _rate(row.sharing.get("rate"))]
+        for row in report.ranking
+    ]
     # Only the items found in the period get a column: thirteen columns of zeros say nothing, and
     # an item's name alone (涉密标识) would hold the published 通报 at the 保密 gate for nothing.
     found_items = [item for item in INSPECTION_ITEMS if any(row.findings_by_item.get(item) for row in report.ranking)]
@@ -83,6 +88,7 @@ def report_tables(report: Report) -> list[tuple[str, list[str], list[list]]]:
         ("政务邮箱", ["单位", "功能", "收到", "已答复", "按时答复", "超期", "超3个月未答复", "平均答复工作日",
                   "按时答复率"], mailbox),
         ("依申请公开", ["单位", "功能", "收到申请", "已答复", "按时答复", "超期", "平均答复工作日"], disclosure),
+        ("信息报送", ["单位", "报送数", "采用数", "采用率"], sharing),
         ("巡检问题", ["单位", *(INSPECTION_ITEMS[item] for item in found_items),
                   "合计", "已整改", "平均整改天数", "健康度"], findings),
         ("通报批评", ["单位", "情形", "证据"], criticisms),

@@ -79,6 +79,8 @@ class DepartmentReport:
     mailbox_enabled: bool = False
     disclosure: dict = field(default_factory=lambda: dict.fromkeys(DISCLOSURE_FIGURES, 0))
     disclosure_enabled: bool = False
+    # 信息报送 (the core's sharing module): submitted, accepted, rate (per cent, or None).
+    sharing: dict = field(default_factory=dict)
     findings_by_item: dict[str, int] = field(default_factory=dict)
     findings_total: int = 0
     findings_fixed: int = 0
@@ -212,6 +214,7 @@ def build_report(start: date | None = None, end: date | None = None, departments
         row.mailbox.update(figures.get("mailbox", {}))
         row.disclosure_enabled = "disclosure_requests" in figures
         row.disclosure.update(figures.get("disclosure_requests", {}))
+        row.sharing = figures.get("sharing", {})
 
         fix_days = []
         for finding in findings:

@@ -248,6 +248,17 @@ def test_statistics_screen_and_export_count_submissions_and_adoptions(client, de
     exported = center.get("/admin/sharing/statistics/", {"start": today, "end": today, "format": "csv"},
                           **WWW).content.decode("utf-8-sig")
     assert "单位,报送数,采用数,采用率（%）" in exported and "区教育局,2,1,50.0" in exported
+    # The performance report (screen and workbook) carries the same figures.
+    report = center.get("/admin/plugins/inspection/report/", {"start": today, "end": today}, **WWW).content.decode()
+    table = report.split('data-table="信息报送"')[1].split("</table>")[0]
+    assert "<td>区教育局</td><td>2</td><td>1</td><td>50.0%</td>" in table
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(BytesIO(center.get("/admin/plugins/inspection/report.xlsx", {"start": today, "end": today},
+                                                **WWW).content))
+    assert ["区教育局", 2, 1, "50.0%"] in [list(row) for row in workbook["信息报送"].iter_rows(values_only=True)]
     response = center.get("/admin/sharing/statistics/", {"start": today, "end": "2000-01-01"}, **WWW)
     assert response.status_code == 400 and "结束日期不能早于开始日期" in response.content.decode()
 
