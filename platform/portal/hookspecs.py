@@ -58,7 +58,8 @@ def public_urls():
 
 @hookspec
 def template_slot(slot, department, request):
-    """Return HTML (already escaped/safe) for a named slot of the theme, e.g. `footer_links`."""
+    """Return HTML (already escaped/safe) for a named slot of the theme: `footer_links`, or
+    `interaction_column` (the top of the 互动交流 column's page)."""
 
 
 @hookspec
@@ -116,7 +117,8 @@ def performance_figures(department, start, end):
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
     avg_working_days or None) and `disclosure_requests` (received, answered, answered_on_time,
-    overdue, avg_working_days or None)."""
+    overdue, avg_working_days or None) and `consultation` (periods, opinions_received,
+    results_published)."""
 
 
 @hookspec
