@@ -358,3 +358,64 @@ def test_disabling_the_plugin_removes_it_from_site_column_inspection_and_stateme
     assert "征集调查" not in editor.get("/admin/", HTTP_HOST=JYJ).content.decode()
     # Another department keeps it.
     assert visitor.get("/consultations/", HTTP_HOST=WJJ).status_code == 200
+
+
+def test_the_phase_job_makes_cached_pages_follow_the_clock(db, departments):
+    """A cached page said 正在征集; once the end passes, the scheduled job saves the consultation
+    and the next visitor sees 已结束 (the form itself always checks the real time)."""
+    from portal.plugins import hooks_for
+
+    editor = login("jyj_editor")
+    consultation = open_consultation(editor)
+    publish(editor, consultation)
+    path = f"/consultations/{consultation.pk}/"
+    Client().get(path, HTTP_HOST=JYJ)
+    cached = Client().get(path, HTTP_HOST=JYJ)
+    assert cached["X-Page-Cache"] == "HIT" and "正在征集" in cached.content.decode()
+    Consultation.objects.filter(pk=consultation.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+    [job] = [job for jobs in hooks_for(departments["jyj"]).scheduled_jobs() for job in jobs
+             if job.name == "consultation.phases"]
+    assert job.run() >= 1
+    fresh = Client().get(path, HTTP_HOST=JYJ)
+    assert fresh["X-Page-Cache"] != "HIT" and "已结束" in fresh.content.decode()
+    assert "正在征集" not in fresh.content.decode()
+
+
+@pytest.fixture
+def committed_consultation(django_db_blocker):
+    """A published consultation committed in the education bureau's schema (so the push after the
+    commit reaches Elasticsearch); removed, with its documents, afterwards."""
+    from portal.models import PluginSetting
+    from search import rebuild
+
+    from plugins.consultation import service
+
+    from tenants.models import Department
+
+    with django_db_blocker.unblock():
+        jyj = Department.objects.get(host_prefix="jyj")
+        with tenant_context(jyj):
+            consultation = Consultation.objects.create(
+                title="关于石斛种植补贴办法公开征求意见", purpose="听取种植户意见。", draft="石斛种植补贴标准。",
+                usage="逐条研究。", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(days=5))
+            service.publish(consultation)
+        yield jyj, consultation
+        set_enabled(jyj, "consultation", True)
+        PluginSetting.objects.filter(plugin="consultation").delete()
+        with tenant_context(jyj):
+            Consultation.objects.filter(pk=consultation.pk).delete()
+        rebuild.sync_plugins()
+
+
+def test_published_consultations_are_found_in_search_and_leave_when_disabled(committed_consultation):
+    from search import service
+
+    from tests.search.conftest import refresh_index
+
+    jyj, consultation = committed_consultation
+    refresh_index()
+    [hit] = [hit for hit in service.search(service.Params(q="石斛种植补贴")).hits if hit.department_prefix == "jyj"]
+    assert hit.url == f"{jyj.base_url}/consultations/{consultation.pk}/" and hit.type == "consultation"
+    set_enabled(jyj, "consultation", False)
+    refresh_index()
+    assert [hit for hit in service.search(service.Params(q="石斛种植补贴")).hits if hit.department_prefix == "jyj"] == []
