@@ -58,7 +58,8 @@ def new(request):
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         consultation = form.save()
-        messages.success(request, "已保存。" + ("请添加问卷题目，然后发布。" if consultation.is_survey else "核对无误后请发布。"))
+        next_step = "请添加问卷题目，然后发布。" if consultation.is_survey else "核对无误后请发布。"
+        messages.success(request, f"已保存。{next_step}")
         return redirect("consultation_admin:detail", pk=consultation.pk)
     return TemplateResponse(request, "consultation/admin/edit.html",
                             {"page_title": "新建征集调查", "form": form}, status=400 if form.errors else 200)

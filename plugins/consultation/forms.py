@@ -29,7 +29,8 @@ class SurveyForm(forms.Form):
             if question.kind == Question.Kind.SINGLE:
                 field = forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
                                           required=question.required,
-                                          error_messages={"required": "请选择一项", "invalid_choice": "请选择列表中的选项"})
+                                          error_messages={"required": "请选择一项",
+                                                          "invalid_choice": "请选择列表中的选项"})
             elif question.kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(
                     label=label, choices=choices, widget=forms.CheckboxSelectMultiple, required=question.required,

@@ -130,6 +130,7 @@ def refresh_all_phases() -> int:
     """The scheduled job: every site that has the plugin on."""
     from django_tenants.utils import tenant_context
     from portal.plugins import is_enabled
+
     from tenants.models import Department
 
     moved = 0

@@ -8,6 +8,7 @@ from portal.workbench import LINES_PER_PANEL, TONE_DANGER, TONE_WARNING, Line, P
 from .models import Consultation, Submission
 
 RESULT_DAYS = 30
+ADMIN = "/admin/plugins/consultation/"
 
 
 def work_lines(department, central=False) -> list[Line]:
@@ -20,14 +21,14 @@ def work_lines(department, central=False) -> list[Line]:
                .annotate(pending=Count("submissions", filter=Q(submissions__status=Submission.Status.PENDING)))
                .filter(pending__gt=0).order_by("ends_at", "id"))
     for consultation in pending:
-        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}/admin/plugins/consultation/{consultation.pk}/",
+        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}{ADMIN}{consultation.pk}/",
                           meta=f"待审核意见 {consultation.pending} 条", department=department.name))
     waiting = Consultation.objects.filter(published_at__isnull=False, result_published_at__isnull=True,
                                           ends_at__lte=now).order_by("ends_at", "id")
     for consultation in waiting:
         days = (now - consultation.ends_at).days
         tone = TONE_DANGER if days > RESULT_DAYS else TONE_WARNING if days > RESULT_DAYS - 7 else ""
-        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}/admin/plugins/consultation/{consultation.pk}/",
+        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}{ADMIN}{consultation.pk}/",
                           meta=f"待发布结果，已结束 {days} 天", tone=tone, department=department.name))
     return lines
 
@@ -35,6 +36,7 @@ def work_lines(department, central=False) -> list[Line]:
 def consultation_panel(department, request):
     from django_tenants.utils import tenant_context
     from portal.plugins import is_enabled
+
     from tenants.admin_views import is_central_admin
 
     from .admin_views import may_manage
@@ -50,7 +52,7 @@ def consultation_panel(department, request):
                     lines.extend(work_lines(each, central=True))
         more_url = ""
     elif may_manage(request):
-        lines, more_url = work_lines(department), "/admin/plugins/consultation/"
+        lines, more_url = work_lines(department), ADMIN
     else:
         return None
     return Panel(

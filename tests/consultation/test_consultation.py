@@ -190,7 +190,8 @@ def test_a_survey_with_single_multiple_and_text_questions(db, departments):
 def test_taking_part_outside_the_period_is_refused(db, departments):
     editor = login("jyj_editor")
     now = timezone.now()
-    upcoming = open_consultation(editor, starts_at=local(now + timedelta(days=2)), ends_at=local(now + timedelta(days=9)))
+    upcoming = open_consultation(editor, starts_at=local(now + timedelta(days=2)),
+                                 ends_at=local(now + timedelta(days=9)))
     publish(editor, upcoming)
     visitor = Client()
     page = visitor.get(f"/consultations/{upcoming.pk}/take-part/", HTTP_HOST=JYJ).content.decode()
@@ -386,10 +387,9 @@ def committed_consultation(django_db_blocker):
     """A published consultation committed in the education bureau's schema (so the push after the
     commit reaches Elasticsearch); removed, with its documents, afterwards."""
     from portal.models import PluginSetting
-    from search import rebuild
 
     from plugins.consultation import service
-
+    from search import rebuild
     from tenants.models import Department
 
     with django_db_blocker.unblock():
@@ -409,7 +409,6 @@ def committed_consultation(django_db_blocker):
 
 def test_published_consultations_are_found_in_search_and_leave_when_disabled(committed_consultation):
     from search import service
-
     from tests.search.conftest import refresh_index
 
     jyj, consultation = committed_consultation
@@ -418,4 +417,5 @@ def test_published_consultations_are_found_in_search_and_leave_when_disabled(com
     assert hit.url == f"{jyj.base_url}/consultations/{consultation.pk}/" and hit.type == "consultation"
     set_enabled(jyj, "consultation", False)
     refresh_index()
-    assert [hit for hit in service.search(service.Params(q="石斛种植补贴")).hits if hit.department_prefix == "jyj"] == []
+    hits = service.search(service.Params(q="石斛种植补贴")).hits
+    assert [hit for hit in hits if hit.department_prefix == "jyj"] == []

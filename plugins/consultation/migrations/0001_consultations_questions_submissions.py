@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import plugins.consultation.models
 from django.db import migrations, models
+
+import plugins.consultation.models
 
 
 class Migration(migrations.Migration):
