@@ -80,11 +80,16 @@ def template_slot(slot, department, request):
 
 @hookimpl
 def search_documents(department):
-    """Published consultations: the draft, purpose and, once published, the 结果反馈."""
+    """Published consultations: the draft, purpose and, once published, the 结果反馈 (read in the
+    department's schema, wherever the caller is)."""
+    from django_tenants.utils import tenant_context
+
     from .models import Consultation
 
+    with tenant_context(department):
+        consultations = list(Consultation.objects.filter(published_at__isnull=False))
     documents = []
-    for consultation in Consultation.objects.filter(published_at__isnull=False):
+    for consultation in consultations:
         result = ""
         if consultation.result_published_at is not None:
             result = (f"\n结果反馈：收到意见 {consultation.result_received} 条，采纳 {consultation.result_adopted} 条。"

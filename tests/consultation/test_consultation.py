@@ -419,3 +419,48 @@ def test_published_consultations_are_found_in_search_and_leave_when_disabled(com
     refresh_index()
     hits = service.search(service.Params(q="石斛种植补贴")).hits
     assert [hit for hit in hits if hit.department_prefix == "jyj"] == []
+
+
+def test_public_pages_are_well_formed_html(db, departments):
+    from .html_check import markup_errors
+
+    editor = login("jyj_editor")
+    survey = open_consultation(editor, kind="survey", title="问卷")
+    editor.post(f"{ADMIN}{survey.pk}/questions/", {"kind": "single", "text": "甲", "options": "是\n否",
+                                                  "required": "on"}, HTTP_HOST=JYJ)
+    editor.post(f"{ADMIN}{survey.pk}/questions/", {"kind": "multiple", "text": "乙", "options": "一\n二"},
+                HTTP_HOST=JYJ)
+    editor.post(f"{ADMIN}{survey.pk}/questions/", {"kind": "text", "text": "丙"}, HTTP_HOST=JYJ)
+    publish(editor, survey)
+    opinion = open_consultation(editor)
+    publish(editor, opinion)
+    visitor = Client()
+    pages = {path: visitor.get(path, HTTP_HOST=JYJ) for path in (
+        "/consultations/", f"/consultations/{survey.pk}/", f"/consultations/{opinion.pk}/",
+        f"/consultations/{survey.pk}/take-part/", f"/consultations/{opinion.pk}/take-part/?captcha=text",
+        "/consultations/statistics/", "/consultations/statistics/?year=1", "/interaction/")}
+    pages["survey with errors"] = take_part(visitor, survey, **{f"q{survey.questions.first().pk}": "9"})
+    pages["opinion with errors"] = take_part(visitor, opinion, content="")
+    pages["done"] = take_part(visitor, opinion, content="<i>意见</i>")
+    for submission in Submission.objects.filter(consultation__in=[survey, opinion]):
+        editor.post(f"{ADMIN}{submission.consultation_id}/submissions/{submission.pk}/",
+                    {f"s{submission.pk}-decision": "approve"}, HTTP_HOST=JYJ)
+    take_part(Client(), survey, **{f"q{q.pk}": "0" for q in survey.questions.all()})
+    end_now(opinion)
+    editor.post(f"{ADMIN}{opinion.pk}/result/", {"adopted": "1", "reasons": "采纳。"}, HTTP_HOST=JYJ)
+    pages["result"] = visitor.get(f"/consultations/{opinion.pk}/", HTTP_HOST=JYJ)
+    pages["closed form"] = visitor.get(f"/consultations/{opinion.pk}/take-part/", HTTP_HOST=JYJ)
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert 'lang="zh' in html, name
+        assert markup_errors(html) == [], name
+
+
+def test_the_central_workbench_shows_every_departments_consultation_work(db, departments):
+    editor = login("jyj_editor")
+    consultation = open_consultation(editor, title="教育局待审核的征集")
+    publish(editor, consultation)
+    take_part(Client(), consultation, content="一条意见")
+    home = login("center_admin").get("/admin/", HTTP_HOST="www.localhost").content.decode()
+    assert "区教育局 · 教育局待审核的征集" in home
+    assert f'{departments["jyj"].base_url}{ADMIN}{consultation.pk}/' in home
