@@ -464,3 +464,18 @@ def test_the_central_workbench_shows_every_departments_consultation_work(db, dep
     home = login("center_admin").get("/admin/", HTTP_HOST="www.localhost").content.decode()
     assert "区教育局 · 教育局待审核的征集" in home
     assert f'{departments["jyj"].base_url}{ADMIN}{consultation.pk}/' in home
+
+
+def test_demo_content_gives_an_open_consultation_and_a_survey_with_its_result(db, departments):
+    import random
+
+    from portal.plugins import hooks_for
+
+    wjj = departments["wjj"]
+    with tenant_context(wjj):
+        hooks_for(wjj).demo_content(department=wjj, rng=random.Random(7))
+        survey = Consultation.objects.get(kind="survey")
+    listing = Client().get("/consultations/", HTTP_HOST=WJJ).content.decode()
+    assert "便民服务规范（征求意见稿）" in listing.split("已结束")[0]
+    page = Client().get(f"/consultations/{survey.pk}/", HTTP_HOST=WJJ).content.decode()
+    assert "结果反馈" in page and "您对服务是否满意？" in page
