@@ -69,18 +69,36 @@ def detail(request, pk, edit_form=None, question_form=None, result_form=None, mo
     consultation = _consultation(request, pk)
     submissions = list(consultation.submissions.all()[:500])
     moderate_forms = moderate_forms or {}
+    questions = list(consultation.questions.all())
     for submission in submissions:
         submission.form = moderate_forms.get(submission.pk) or ModerateForm(prefix=f"s{submission.pk}")
+        submission.readable = readable_answers(questions, submission.answers)
     phase = consultation.current_phase()
     return TemplateResponse(request, "consultation/admin/detail.html", {
         "page_title": f"征集调查：{consultation.title}", "consultation": consultation, "phase": phase,
         "edit_form": edit_form or ConsultationForm(instance=consultation),
         "question_form": question_form or QuestionForm(),
         "result_form": result_form or ResultForm(),
-        "submissions": submissions, "questions": consultation.questions.all(),
+        "submissions": submissions, "questions": questions,
         "received": service.counted_submissions(consultation).count(),
         "pending": consultation.submissions.filter(status=Submission.Status.PENDING).count(),
     }, status=status)
+
+
+def readable_answers(questions, answers) -> list[tuple[str, str]]:
+    """(question, answer) in words, as the moderator reads a questionnaire."""
+    rows = []
+    for question in questions:
+        value = answers.get(str(question.pk))
+        options = question.option_list
+        indexes = value if isinstance(value, list) else [value]
+        if question.kind == Question.Kind.TEXT:
+            text = value or "（未填写）"
+        else:
+            chosen = [options[i] for i in indexes if isinstance(i, int) and 0 <= i < len(options)]
+            text = "、".join(chosen) or "（未选择）"
+        rows.append((question.text, text))
+    return rows
 
 
 def _done(request, consultation, message):

@@ -72,9 +72,9 @@ def template_slot(slot, department, request):
     if slot == "interaction_column":
         from django.template.loader import render_to_string
 
-        from .public_views import _published
+        from .public_views import published_consultations
 
-        return render_to_string("consultation/column.html", {"items": _published()[:10]})
+        return render_to_string("consultation/column.html", {"items": published_consultations()[:10]})
     return None
 
 

@@ -24,7 +24,7 @@ from .statistics import LABELS, figures
 SCOPE = "consultation"
 
 
-def _published():
+def published_consultations():
     return Consultation.objects.filter(published_at__isnull=False)
 
 
@@ -39,7 +39,7 @@ def grouped(consultations):
 
 @cacheable()
 def index(request):
-    groups = grouped(_published()[:300])
+    groups = grouped(published_consultations()[:300])
     return TemplateResponse(request, "consultation/index.html", {
         "open": groups["open"], "upcoming": groups["upcoming"], "closed": groups["closed"],
         "results": groups["result"],
@@ -74,7 +74,7 @@ def survey_tallies(consultation):
 
 @cacheable()
 def detail(request, pk):
-    consultation = get_object_or_404(_published(), pk=pk)
+    consultation = get_object_or_404(published_consultations(), pk=pk)
     context = {"consultation": consultation, "phase": consultation.current_phase()}
     if consultation.result_published_at is not None:
         if consultation.is_survey:
@@ -107,7 +107,7 @@ def _done(request, submission):
 
 
 def take_part(request, pk):
-    consultation = get_object_or_404(_published(), pk=pk)
+    consultation = get_object_or_404(published_consultations(), pk=pk)
     guard = PublicFormGuard(request, SCOPE)
     token = request.POST.get("token", "")
     if request.method == "POST" and guard.token_issued(token):

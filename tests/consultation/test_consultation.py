@@ -171,6 +171,8 @@ def test_a_survey_with_single_multiple_and_text_questions(db, departments):
         assert response.status_code == 200, response.content.decode()
     first, second = Submission.objects.filter(consultation=consultation).order_by("id")
     assert first.answers == {str(single.pk): 0, str(multiple.pk): [0, 2], str(text.pk): "多开<b>篮球</b>课"}
+    moderation = editor.get(f"{ADMIN}{consultation.pk}/", HTTP_HOST=JYJ).content.decode()
+    assert "您希望增加哪些活动？：体育、阅读" in moderation and "多开&lt;b&gt;篮球&lt;/b&gt;课" in moderation
     for submission in (first, second):
         editor.post(f"{ADMIN}{consultation.pk}/submissions/{submission.pk}/",
                     {f"s{submission.pk}-decision": "approve"}, HTTP_HOST=JYJ)
