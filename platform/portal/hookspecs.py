@@ -60,7 +60,8 @@ def public_urls():
 
 @hookspec
 def template_slot(slot, department, request):
-    """Return HTML (already escaped/safe) for a named slot of the theme, e.g. `footer_links`."""
+    """Return HTML (already escaped/safe) for a named slot of the theme: `footer_links`, or
+    `interaction_column` (the top of the 互动交流 column's page)."""
 
 
 @hookspec
@@ -118,8 +119,9 @@ def performance_figures(department, start, end):
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
     avg_working_days or None), `disclosure_requests` (received, answered, answered_on_time,
-    overdue, avg_working_days or None) and, from the core's 信息报送, `sharing` (submitted,
-    accepted, rate in per cent or None)."""
+    overdue, avg_working_days or None), `consultation` (periods, opinions_received,
+    results_published), `interviews` (interviews, questions_received, questions_answered) and,
+    from the core's 信息报送, `sharing` (submitted, accepted, rate in per cent or None)."""
 
 
 @hookspec

@@ -60,8 +60,9 @@ def test_built_in_plugins_come_from_the_entry_point_group():
     from importlib.metadata import entry_points
 
     names = {entry.name for entry in entry_points(group="govsite.plugins")}
-    assert {"disclosure", "mailbox", "inspection"} <= names
-    assert {"disclosure", "mailbox", "inspection"} <= {name for name, _ in get_manager().list_name_plugin()}
+    assert {"disclosure", "mailbox", "inspection", "consultation"} <= names
+    assert {"disclosure", "mailbox", "inspection", "consultation"} <= {
+        name for name, _ in get_manager().list_name_plugin()}
 
 
 def test_plugin_info(sample):

@@ -1,0 +1,1 @@
+"""征集调查 (public consultations and surveys) plugin."""
