@@ -60,8 +60,8 @@ def test_built_in_plugins_come_from_the_entry_point_group():
     from importlib.metadata import entry_points
 
     names = {entry.name for entry in entry_points(group="govsite.plugins")}
-    assert {"disclosure", "mailbox", "inspection", "consultation"} <= names
-    assert {"disclosure", "mailbox", "inspection", "consultation"} <= {
+    assert {"disclosure", "mailbox", "inspection", "consultation", "interviews"} <= names
+    assert {"disclosure", "mailbox", "inspection", "consultation", "interviews"} <= {
         name for name, _ in get_manager().list_name_plugin()}
 
 
