@@ -113,8 +113,9 @@ def test_a_page_from_the_cache_is_counted_without_sql(departments, driver_statem
     driver_statements.clear()
     for address in ("203.0.113.1", "203.0.113.2", "203.0.113.1"):
         assert visit(JYJ, "/news/sample-3/", address=address)["X-Page-Cache"] == "HIT"
-    assert counting.flush_buffer() == 4  # counted, and written to the store in one call
-    assert driver_statements == []
+    counting.flush_buffer()  # (the writer thread may have sent some of them already)
+    views = counting.store().hget(counting.views_key(counting.today()), f"{JYJ}\n/news/sample-3/")
+    assert int(views) == 4 and driver_statements == []  # counted and in the store, without SQL
     flush_to_database()
     assert site(departments["jyj"]) == (4, 3)
 
