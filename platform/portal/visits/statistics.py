@@ -60,7 +60,7 @@ def by_site(start: date, end: date) -> list[dict]:
 
 def top_pages(department, start: date, end: date, limit: int = 20) -> list[dict]:
     return list(_in_range(PageVisits.objects, department, start, end)
-                .values("department", "department__name", "department__base_url", "path")
+                .values("department", "department__name", "path")
                 .annotate(page_views=Sum("page_views"), unique_visitors=Sum("unique_visitors"))
                 .order_by("-page_views", "path")[:limit])
 
@@ -73,8 +73,14 @@ def top_columns(department, start: date, end: date, limit: int = 20) -> list[dic
 
 
 def page_titles(rows: list[dict]) -> list[dict]:
-    """The newest title each listed page had (titles change; the counters keep the path)."""
+    """The newest title each listed page had (titles change; the counters keep the path), and
+    its address."""
+    from tenants.models import Department
+
+    base_urls = {department.pk: department.base_url
+                 for department in Department.objects.filter(pk__in={row["department"] for row in rows})}
     for row in rows:
+        row["url"] = base_urls[row["department"]] + row["path"]
         row["title"] = (PageVisits.objects.filter(department=row["department"], path=row["path"])
                         .exclude(title="").order_by("-day").values_list("title", flat=True).first() or "")
     return rows
