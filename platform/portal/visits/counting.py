@@ -44,7 +44,7 @@ _buffer: dict[tuple[str, str, str], list] = {}  # (day, host, path) -> [views, {
 _buffered_views = 0
 _salt: tuple[str, bytes] = ("", b"")
 _day: tuple[float, str] = (0.0, "")
-_flusher_pid: int | None = None
+_flusher_started = False
 _detector = None
 _detector_lock = threading.Lock()
 
@@ -153,7 +153,7 @@ def record(host: str, path: str, address: str, user_agent: str) -> None:
         full = _buffered_views >= FLUSH_AT_VIEWS
     if full:
         flush_buffer()
-    elif _flusher_pid != os.getpid():
+    elif not _flusher_started:
         _start_flusher()
 
 
@@ -191,13 +191,20 @@ def _flush_forever():
 
 
 def _start_flusher() -> None:
-    """One writer thread per process, started after the server forked its workers."""
-    global _flusher_pid
+    """One writer thread per process, started by its first counted view (so after a fork)."""
+    global _flusher_started
     with _lock:
-        if _flusher_pid == os.getpid():
+        if _flusher_started:
             return
-        _flusher_pid = os.getpid()
+        _flusher_started = True
     threading.Thread(target=_flush_forever, name="visit-counter-flush", daemon=True).start()
 
 
+def _forked() -> None:
+    """A forked worker has no writer thread and must not send its parent's counts again."""
+    global _flusher_started, _buffer, _buffered_views, _lock
+    _flusher_started, _buffer, _buffered_views, _lock = False, {}, 0, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forked)
 atexit.register(flush_buffer)

@@ -5,6 +5,7 @@ answer's status and type, and hands the view to `counting`, which touches neithe
 nor (on most requests) the store.
 """
 
+from portal.audit.log import client_ip
 from portal.delivery.middleware import FRESH_RENDER
 
 from . import counting
@@ -27,8 +28,6 @@ class VisitCountingMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and not request.META.get(FRESH_RENDER)  # the tamper check's own renders
         ):
-            from portal.audit.log import client_ip
-
             host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
             counting.record(host, request.path, client_ip(request) or "",
                             request.META.get("HTTP_USER_AGENT", ""))
