@@ -2,7 +2,8 @@
 
 Two app servers on the same data and store, one with the project's middleware and one without
 the visit-counting middleware, both pinned to core 1 and measured in turn by `wrk` on core 0
-(warm-up, then runs alternating between the two, median of each). Each request comes from a
+(warm-up, then pairs of back-to-back runs, median of each, and the median of the pairs' ratios,
+which a drifting load on a shared machine disturbs less). Each request comes from a
 browser (a browser's User-Agent) at a different address (X-Forwarded-For behind one trusted
 proxy), so every one is counted and adds a new visitor. Printed: requests per second of both,
 their ratio (target ≥ 0.95), and how many views the counting server recorded in the store
@@ -128,10 +129,11 @@ def run(args, tmp: Path, processes: list, front) -> None:
     time.sleep(2)  # the counting server's writer thread empties its buffer
     before = counted_views(host)
     samples = {"counting": [], "plain": []}
-    for _ in range(args.runs):
-        for label, url in servers.items():  # alternating, so that drifting noise hits both alike
-            print(f"{label} …", flush=True)  # noqa: T201
-            samples[label].append(run_wrk(url, host, args.duration, script))
+    for number in range(args.runs):
+        # Back to back, the first of a pair changing every run, so that drifting load hits both alike.
+        for label in (("counting", "plain") if number % 2 == 0 else ("plain", "counting")):
+            print(f"{number + 1}/{args.runs} {label} …", flush=True)  # noqa: T201
+            samples[label].append(run_wrk(servers[label], host, args.duration, script))
     time.sleep(2)
     figures = {"duration_s": args.duration, "runs": args.runs}
     for label, runs in samples.items():
@@ -139,6 +141,10 @@ def run(args, tmp: Path, processes: list, front) -> None:
         figures[label]["errors"] = sum(run["errors"] for run in runs)
         figures[label]["rps_runs"] = [run["rps"] for run in runs]
     figures["ratio"] = figures["counting"]["rps"] / figures["plain"]["rps"]
+    # On a shared machine the load drifts between runs; the runs of one pair met the same load.
+    figures["pair_ratios"] = [counting["rps"] / plain["rps"]
+                              for counting, plain in zip(samples["counting"], samples["plain"], strict=True)]
+    figures["pair_ratio_median"] = statistics.median(figures["pair_ratios"])
     answered = sum(run["requests"] for run in samples["counting"])
     figures["answers_counting"] = answered
     figures["views_counted"] = counted_views(host) - before
@@ -159,6 +165,8 @@ def report(figures: dict, args) -> None:
     table.add_row("计访问（每个请求一位新访客）", f"{counting['rps']:.0f}", f"{counting['p50_ms']:.2f}",
                   f"{counting['p99_ms']:.2f}", str(counting["errors"]), f"{figures['ratio']:.3f}", "≥ 0.95")
     Console(width=200).print(table)
+    pairs = "、".join(f"{ratio:.2f}" for ratio in figures["pair_ratios"])
+    print(f"逐对比值（同一时段先后测得）：{pairs}；中位数 {figures['pair_ratio_median']:.3f}")  # noqa: T201
     print(f"计入的访问 {figures['views_counted']} 次 / 收到的应答 {figures['answers_counting']} 次")  # noqa: T201
     print("结果已写入", save("visit_counting", figures))  # noqa: T201
 
