@@ -49,6 +49,7 @@ def core_jobs() -> list[Job]:
     from .operations import scheduled_publishing
     from .operations.backups import create_backup
     from .recyclebin.service import purge_all_departments
+    from .visits.flush import FLUSH_EVERY, flush_to_database, purge_raw_counters
 
     jobs = [
         Job("scheduled_publishing", scheduled_publishing.publish_scheduled_everywhere,
@@ -56,6 +57,9 @@ def core_jobs() -> list[Job]:
         Job("tamper_check", check_all, every=timedelta(minutes=settings.TAMPER_CHECK_MINUTES)),
         # What has been in a department's 回收站 for 30 days is deleted for good.
         Job("recycle_bin_purge", purge_all_departments, daily_at="03:15"),
+        # 访问统计: the store's counters into the tables; page and column counters kept 400 days.
+        Job("visit_counters", flush_to_database, every=FLUSH_EVERY),
+        Job("visit_counters_purge", purge_raw_counters, daily_at="03:45"),
     ]
     if settings.BACKUP_SCHEDULE == "scheduler":
         jobs.append(Job("nightly_backup", create_backup, daily_at="01:30"))

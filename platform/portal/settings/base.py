@@ -57,6 +57,7 @@ SHARED_APPS = [
     "portal.sharing",
     "portal.operations",
     "portal.newmedia",
+    "portal.visits",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -106,7 +107,9 @@ PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
 ROOT_URLCONF = "portal.urls_tenant"
 
 MIDDLEWARE = [
-    # First: a cached public page is answered before the tenant lookup, without the database.
+    # Before the page cache, so that hits are counted too (in the process, no SQL; see portal.visits).
+    "portal.visits.middleware.VisitCountingMiddleware",
+    # Then: a cached public page is answered before the tenant lookup, without the database.
     "portal.delivery.middleware.PageCacheMiddleware",
     "tenants.middleware.DepartmentMiddleware",
     # Control characters and broken UTF-8 in the address, query, form fields or our cookies get a
