@@ -78,7 +78,8 @@ def test_sitemaps_are_cached_and_current_after_each_publish(departments):
     # The portal's index shows the department's newest change.
     index = ET.fromstring(visitor.get("/sitemap.xml", HTTP_HOST="www.localhost").content)
     wjj_items = next(entry for entry in index.findall(f"{NS}sitemap")
-                     if entry.findtext(f"{NS}loc").startswith("http://wjj.localhost/sitemap-items"))
+                     if (urlsplit(entry.findtext(f"{NS}loc")).hostname, urlsplit(entry.findtext(f"{NS}loc")).path)
+                     == ("wjj.localhost", "/sitemap-items.xml"))
     newest = datetime.fromisoformat(wjj_items.findtext(f"{NS}lastmod"))
     assert datetime.now(newest.tzinfo) - newest < timedelta(minutes=5)
 
