@@ -114,9 +114,8 @@ def ensure_site(department: Department):
             page.delete()
         root = Page.objects.get(pk=root.pk)
         home = root.add_child(instance=HomePage(title=department.name, slug=HOME_SLUG, intro=""))
-    elif home.title != department.name:
-        home.title = department.name
-        home.save_revision().publish()
+    else:
+        _rename_home(home, department)
 
     specs = _column_specs(department)
     wanted = {spec.slug for spec in specs}
@@ -160,6 +159,27 @@ def ensure_site(department: Department):
     return home
 
 
+def _rename_home(home, department: Department) -> None:
+    if home.title != department.name:
+        home.title = department.name
+        home.save_revision().publish()
+
+
+@transaction.atomic
+def apply_department_name(department: Department) -> None:
+    """Inside the department's schema: the new name on its home page and its Site, and nothing
+    else. The columns are the department's own work by now (renamed, retyped, added), which a
+    new name must leave as they are; `ensure_site` is the repair that resets them."""
+    from portal.pages.models import HomePage
+
+    home = HomePage.objects.filter(depth=2).first()
+    if home is not None:
+        _rename_home(home, department)
+    for site in Site.objects.exclude(site_name=department.name):  # save(): the site caches follow
+        site.site_name = department.name
+        site.save(update_fields=["site_name"])
+
+
 def _ensure_role_groups(home):
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     page_permissions = {p.codename: p for p in Permission.objects.filter(content_type__app_label="wagtailcore",
@@ -194,7 +214,8 @@ def set_status(department: Department, status: str, reason: str = "") -> Departm
 
 
 def update_department(department: Department, **fields) -> Department:
-    """Change a department's name and contact data; a new name reaches its site at once."""
+    """Change a department's name and contact data; a new name reaches its site at once and
+    changes nothing else there."""
     renamed = "name" in fields and fields["name"].strip() != department.name
     for field, value in fields.items():
         setattr(department, field, value.strip() if isinstance(value, str) else value)
@@ -204,5 +225,5 @@ def update_department(department: Department, **fields) -> Department:
         department.save()
     if renamed:
         with tenant_context(department):
-            ensure_site(department)
+            apply_department_name(department)
     return department

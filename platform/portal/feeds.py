@@ -1,4 +1,8 @@
-"""RSS and Atom feeds of every column (第九条: what is syndicated elsewhere is on the site too)."""
+"""RSS and Atom feeds of every column (第九条: what is syndicated elsewhere is on the site too).
+
+An aggregated column's feed carries the items it gathers (projected `PublishedItem`s, each
+linking to its own department's site and naming it as the author), like its page.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -32,21 +36,33 @@ class ColumnRssFeed(Feed):
         return column.description or column.title
 
     def items(self, column):
-        return column.articles()[:FEED_ITEMS]
+        return column.listed_items(self.request)[:FEED_ITEMS]
+
+    @staticmethod
+    def _projected(item) -> bool:
+        from portal.models import PublishedItem
+
+        return isinstance(item, PublishedItem)
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
+        if self._projected(item):
+            return item.summary
         return item.specific.summary or item.specific.body_text()[:300]
 
     def item_link(self, item):
+        if self._projected(item):
+            return item.url
         return item.get_url(request=self.request)
 
     def item_pubdate(self, item):
         return item.publish_time
 
     def item_author_name(self, item):
+        if self._projected(item):
+            return item.department.name
         return item.specific.source or self.department.name
 
 

@@ -59,6 +59,12 @@ def public_urls():
 
 
 @hookspec
+def robots_disallow(department):
+    """Return path prefixes of `department`'s site that search engines must not crawl (a lookup
+    by query code, say); `robots.txt` lists them after the admin."""
+
+
+@hookspec
 def template_slot(slot, department, request):
     """Return HTML (already escaped/safe) for a named slot of the theme: `footer_links`, or
     `interaction_column` (the top of the 互动交流 column's page)."""

@@ -5,6 +5,8 @@ across departments (the portal homepage, the central catalogue, search, reports)
 instead of looping over schemas. It is written in the same transaction as the publish.
 """
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 
@@ -23,6 +25,8 @@ class PublishedItem(models.Model):
     summary = models.TextField("摘要", blank=True)
     body_text = models.TextField("正文文本", blank=True)
     information_date = models.DateField("信息生成日期", null=True, blank=True)
+    # The item's keywords, one topic (专题标签) each: a 专题 column gathers the items tagged with it.
+    topics = ArrayField(models.CharField(max_length=50), verbose_name="专题标签", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -31,7 +35,14 @@ class PublishedItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "kind", "object_id"], name="unique_published_item")
         ]
-        indexes = [models.Index(fields=["column_type", "-publish_time"], name="published_by_column_type")]
+        indexes = [
+            # Lists by column type (the homepage, aggregated columns in portal.pages.aggregation):
+            # newest first across every department, the id breaking ties, so a page of 20 is read
+            # from the index without a sort.
+            models.Index(fields=["column_type", "-publish_time", "-id"], name="published_aggregation"),
+            models.Index(fields=["-publish_time", "-id"], name="published_newest"),
+            GinIndex(fields=["topics"], name="published_by_topic"),
+        ]
 
     def __str__(self):
         return self.title

@@ -5,6 +5,8 @@ so a page is never live without its projection row or the other way round. Makin
 (or public again) fires no publish signal, so view restrictions are followed here too.
 """
 
+import re
+
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import PageViewRestriction
@@ -12,6 +14,14 @@ from wagtail.models import PageViewRestriction
 from search import outbox as search_outbox
 
 from .models import PublishedItem
+
+# Keywords are written with any of the separators people use: 、 ， , ; ； and spaces.
+KEYWORD_SEPARATORS = re.compile(r"[,，、;；\s]+")
+
+
+def topics_of(keywords: str) -> list[str]:
+    """An item's keywords as topics (专题标签), in order, each once, at most 50 characters."""
+    return list(dict.fromkeys(word[:50] for word in KEYWORD_SEPARATORS.split(keywords or "") if word))
 
 
 def _department():
@@ -51,6 +61,7 @@ def project_article(page) -> PublishedItem | None:
             "summary": page.summary or page.body_text()[:200],
             "body_text": page.body_text(),
             "information_date": page.information_date,
+            "topics": topics_of(page.keywords),
         },
     )
     # Same transaction: the search projection and its outbox entry (pushed to Elasticsearch after commit).

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import feeds, public_forms, site_pages, views
+from . import feeds, public_forms, site_pages, sitemaps, views
 from .plugins import collected_urls
 
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("media/<path:path>", views.serve_media, name="media"),
     path("api/items/", views.items_api, name="items_api"),
     path("sitemap/", site_pages.site_map, name="site_map"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_xml"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("feeds/<path:column_path>/rss.xml", feeds.ColumnRssFeed(), name="column_rss"),
     path("feeds/<path:column_path>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
     path("about-site/", site_pages.about_site, name="about_site"),

@@ -61,6 +61,12 @@ def public_urls():
 
 
 @hookimpl
+def robots_disallow(department):
+    # An applicant's query code opens their application and its 补正 requests.
+    return ["/catalogue/status/"]
+
+
+@hookimpl
 def admin_urls():
     from django.urls import path
 

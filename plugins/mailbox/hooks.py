@@ -35,6 +35,12 @@ def public_urls():
 
 
 @hookimpl
+def robots_disallow(department):
+    # A writer's query code opens their letter and its reply: no search engine should try codes.
+    return ["/mailbox/query/"]
+
+
+@hookimpl
 def admin_urls():
     from django.urls import path
 

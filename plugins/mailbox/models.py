@@ -15,6 +15,35 @@ def new_query_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def centre_department():
+    """Where a letter nobody has forwarded yet is counted: the 区信息中心 holds it, and the centre
+    runs the portal, so its figures, findings and overdue count go to the portal's row."""
+    from tenants.models import Department
+
+    return Department.objects.filter(kind=Department.Kind.PORTAL).order_by("id").first()
+
+
+class LetterQuerySet(models.QuerySet):
+    """The one definition of an open, an overdue and a held letter, for every screen and figure.
+
+    The 5-working-day clock runs from receipt whoever holds the letter: a letter the centre has
+    not forwarded is as late as one a department has not answered."""
+
+    def open(self):
+        return self.filter(status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED])
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def held_by(self, department):
+        """The letters `department` answers for: its own, and for the centre's portal also the
+        letters not forwarded to anyone yet."""
+        centre = centre_department()
+        if centre is not None and department.pk == centre.pk:
+            return self.filter(models.Q(department=department) | models.Q(department__isnull=True))
+        return self.filter(department=department)
+
+
 class Letter(models.Model):
     class Kind(models.TextChoices):
         CONSULT = "consult", "咨询"
@@ -53,6 +82,8 @@ class Letter(models.Model):
     submit_token = models.CharField("提交令牌", max_length=64, unique=True, null=True, blank=True, editable=False)
     ip = models.GenericIPAddressField("来信 IP", null=True, blank=True)
 
+    objects = LetterQuerySet.as_manager()
+
     class Meta:
         verbose_name = "来信"
         verbose_name_plural = "来信"
@@ -67,9 +98,14 @@ class Letter(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        """Forwarded and not answered by the end of its due date (the site's time zone, Beijing)."""
-        return (self.status == self.Status.FORWARDED and self.due_date is not None
-                and self.due_date < timezone.localdate())
+        """Open (with the centre or a department) and not answered by the end of its due date (the
+        site's time zone, Beijing)."""
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def holder_name(self) -> str:
+        """Who must act now: the department it was forwarded to, or the centre."""
+        return self.department.name if self.department_id else "区信息中心（待转办）"
 
     @property
     def is_open(self) -> bool:

@@ -30,15 +30,14 @@ def department_recipients(department) -> list[str]:
 
 
 def overdue_letters():
-    today = timezone.localdate()
-    return (Letter.objects.filter(status=Letter.Status.FORWARDED, due_date__lt=today)
-            .select_related("department").order_by("due_date", "id"))
+    """Every open letter past its due date, forwarded or still with the centre."""
+    return Letter.objects.overdue().select_related("department").order_by("due_date", "id")
 
 
 def _line(letter) -> str:
     days = (timezone.localdate() - timezone.localdate(letter.received_at)).days
     escalated = "【已超 3 个月，列入巡检严重问题】" if days > ESCALATION_DAYS else ""
-    return (f"· {letter.subject}（{letter.department.name}，期限 {letter.due_date:%Y-%m-%d}，"
+    return (f"· {letter.subject}（{letter.holder_name}，期限 {letter.due_date:%Y-%m-%d}，"
             f"收信已 {days} 天）{escalated}")
 
 
@@ -51,7 +50,8 @@ def send_overdue_digest() -> int:
     sent = 0
     by_department = {}
     for letter in letters:
-        by_department.setdefault(letter.department, []).append(letter)
+        if letter.department is not None:  # the centre's own are in the centre's message below
+            by_department.setdefault(letter.department, []).append(letter)
     for department, own in by_department.items():
         recipients = department_recipients(department)
         if recipients:
@@ -83,10 +83,10 @@ def calendar_missing_alert(letters) -> None:
 
 
 def unanswered_since(cutoff_days: int = ESCALATION_DAYS, department=None):
-    """Valid letters received within the last year and still unanswered after `cutoff_days`."""
+    """Valid letters received within the last year and still unanswered after `cutoff_days`; for
+    a department, those it holds (the centre's portal: also the ones never forwarded)."""
     now = timezone.now()
-    letters = Letter.objects.filter(
-        status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED],
+    letters = Letter.objects.open().filter(
         received_at__lt=now - timedelta(days=cutoff_days), received_at__gte=now - timedelta(days=365),
     )
-    return letters if department is None else letters.filter(department=department)
+    return letters if department is None else letters.held_by(department)

@@ -9,7 +9,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from portal.workcalendar.service import CalendarMissing, working_days_between
 
-from .models import Letter
+from .models import Letter, centre_department
 from .notifications import ESCALATION_DAYS
 
 
@@ -58,10 +58,10 @@ class Figures:
 
 
 def counted_letters():
-    """Letters a department was responsible for (closed invalid/duplicate ones are not counted),
-    each with the time its reply was approved."""
+    """Every valid letter (closed invalid/duplicate ones are not counted), forwarded or not, each
+    with the time its reply was approved."""
     return (
-        Letter.objects.filter(department__isnull=False).exclude(status=Letter.Status.CLOSED)
+        Letter.objects.exclude(status=Letter.Status.CLOSED)
         .annotate(replied_at=Max("replies__approved_at", filter=Q(replies__approved_at__isnull=False)))
         .select_related("department")
     )
@@ -74,7 +74,7 @@ def _received_between(letters, start: date, end: date):
 def figures_for(department, start: date, end: date) -> Figures:
     today = timezone.localdate()
     figures = Figures()
-    for letter in _received_between(counted_letters().filter(department=department), start, end):
+    for letter in _received_between(counted_letters().held_by(department), start, end):
         figures.add(letter, today)
     return figures
 
@@ -87,11 +87,16 @@ def year_table(year: int, month: int | None = None, department_id: int | None = 
     by_department: dict = {}
     by_month = {number: Figures() for number in range(1, 13)}
     letters = _received_between(counted_letters(), date(year, 1, 1), date(year, 12, 31))
+    centre = centre_department()
     for letter in letters:
         received = timezone.localdate(letter.received_at)
+        # A letter the centre never forwarded is the centre's (the portal's row).
+        holder = letter.department or centre
+        if holder is None:
+            continue
         if start <= received <= end:
-            by_department.setdefault(letter.department, Figures()).add(letter, today)
-        if department_id is None or letter.department_id == department_id:
+            by_department.setdefault(holder, Figures()).add(letter, today)
+        if department_id is None or holder.pk == department_id:
             by_month[received.month].add(letter, today)
     departments = sorted(by_department.items(), key=lambda item: (item[0].sort_order, item[0].pk))
     return departments, sorted(by_month.items())

@@ -1,12 +1,13 @@
 """待办来信 on the 工作台: open letters with the working days left, overdue first."""
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 
 from .admin_views import is_centre
-from .models import Letter
+from .models import Letter, centre_department
 
 
 def letters_panel(request):
@@ -14,7 +15,7 @@ def letters_panel(request):
     if scope.central:
         if not is_centre(request.user):
             return None
-        letters = Letter.objects.filter(status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED])
+        letters = Letter.objects.open()
         if len(scope.departments) == 1:
             letters = letters.filter(department__in=scope.department_ids)
     elif roles_on_this_site(request):
@@ -30,7 +31,9 @@ def letters_panel(request):
         days = left.get(letter.due_date) if letter.due_date else None
         where = f"{letter.department.name} · " if scope.central and letter.department else ""
         if letter.status == Letter.Status.RECEIVED:
-            meta, tone = "待转办", ""
+            # The clock runs from receipt while the centre holds it too.
+            meta = f"待转办，{deadline_text(days)}" if days is not None else "待转办"
+            tone = deadline_tone(days) if days is not None else ""
         else:
             meta, tone = deadline_text(days), deadline_tone(days) if days is not None else "warning"
         lines.append(Line(
@@ -40,14 +43,15 @@ def letters_panel(request):
         ))
     summary = {}
     if scope.central:
-        today = timezone.localdate()
         summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
+        # Letters nobody forwarded are late at the centre, counted on the portal's row.
+        centre = centre_department()
         for row in (
-            Letter.objects.filter(status=Letter.Status.FORWARDED, due_date__lt=today,
-                                  department__in=scope.department_ids)
-            .values("department_id").annotate(count=Count("id"))
+            Letter.objects.overdue(timezone.localdate())
+            .annotate(holder=Coalesce("department_id", Value(centre.pk)) if centre else F("department_id"))
+            .filter(holder__in=scope.department_ids).values("holder").annotate(count=Count("id"))
         ):
-            summary[row["department_id"]] = {"超期来信": row["count"]}
+            summary[row["holder"]] = {"超期来信": row["count"]}
     return Panel(
         key="letters", title="待办来信", order=40, lines=lines, total=total,
         empty_text="没有待办理的来信。", more_url="/admin/plugins/mailbox/", summary=summary,

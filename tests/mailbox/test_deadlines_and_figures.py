@@ -192,3 +192,38 @@ def test_published_letters_are_searchable_without_personal_data(db, departments,
         # The database rolls back after the test; the index has to be tidied by hand.
         es = index.client().options(ignore_status=404)
         es.delete(index=index.alias(), id=f"jyj:letter:{letter.pk}", refresh=True)
+
+
+def test_a_letter_the_centre_never_forwards_runs_late_under_the_centre(db, departments, mailoutbox):
+    """The clock runs from receipt whoever holds the letter: a letter left with the centre is
+    overdue, counted in the statistics and the report on the portal's row, and becomes a finding."""
+    from django_tenants.utils import tenant_context
+    from portal.plugins import inspection_checks, performance_figures
+
+    User.objects.filter(username="center_admin").update(email="centre@example.gov.cn")
+    today = timezone.localdate()
+    forgotten = letter_for(None, today - timedelta(days=100), subject="无人转办的来信")
+    late = letter_for(None, today - timedelta(days=20), subject="中心未转办超期")
+    assert forgotten.status == Letter.Status.RECEIVED and forgotten.is_overdue and late.is_overdue
+
+    # The centre's admin list flags both, and the daily digest names them.
+    admin = Client()
+    admin.force_login(User.objects.get(username="center_admin"))
+    listing = admin.get("/admin/plugins/mailbox/?status=overdue", HTTP_HOST=WWW).content.decode()
+    assert "无人转办的来信" in listing and "中心未转办超期" in listing and "2 封来信已超过答复期限" in listing
+    assert send_overdue_digest() == 1
+    assert "全区共有 2 封来信已超过答复期限" in mailoutbox[0].body and "区信息中心（待转办）" in mailoutbox[0].body
+
+    # Statistics and the performance report count them under the portal, which the centre runs.
+    portal = departments["www"]
+    year = today.year
+    figures = performance_figures(portal, date(year - 1, 1, 1), date(year, 12, 31))["mailbox"]
+    assert (figures["received"], figures["overdue"], figures["unanswered_3_months"]) == (2, 2, 1)
+    assert performance_figures(departments["jyj"], date(year - 1, 1, 1), date(year, 12, 31))["mailbox"]["received"] == 0
+    page = Client().get(f"/mailbox/statistics/?year={late.received_at.year}", HTTP_HOST=WWW).content.decode()
+    assert f'<th scope="row">{portal.name}</th>' in page
+
+    # Three months unanswered at the centre: a 互动回应差 finding of the portal's inspection.
+    with tenant_context(portal):
+        findings = [f for check in inspection_checks(portal) for f in check(portal)]
+    assert [f["key"] for f in findings if f["item"] == "interaction_poor"] == [f"letter:{forgotten.pk}"]

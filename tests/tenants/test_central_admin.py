@@ -105,3 +105,30 @@ def test_weak_password_is_refused_in_chinese(center, db):
     ).content.decode()
     assert "缺少：数字、符号" in html
     assert not User.objects.filter(username="weakling").exists()
+
+
+def test_renaming_a_department_changes_only_its_name(center, client, departments):
+    """The department's own columns (a renamed default column, a new empty one) survive a rename."""
+    from django_tenants.utils import tenant_context
+    from portal.pages.models import ColumnPage, HomePage
+
+    education = departments["jyj"]
+    with tenant_context(education):
+        home = HomePage.objects.get(depth=2)
+        policies = ColumnPage.objects.child_of(home).get(slug="policies")
+        policies.title, policies.column_type = "规范性文件", "notice"
+        policies.save_revision().publish()
+        home.add_child(instance=ColumnPage(title="专题专栏", slug="topics", column_type="news", show_in_menus=True))
+    response = center.post(
+        f"/admin/departments/{education.pk}/",
+        {"name": "源城区教育局", "organization_code": "007218384", "sort_order": 10,
+         "enabled_plugins": ["disclosure", "inspection", "mailbox"]},
+        **WWW,
+    )
+    assert response.status_code == 302
+    html = client.get("/", HTTP_HOST="jyj.localhost").content.decode()
+    assert "源城区教育局" in html and "规范性文件" in html and "专题专栏" in html
+    assert client.get("/topics/", HTTP_HOST="jyj.localhost").status_code == 200
+    with tenant_context(education):
+        policies = ColumnPage.objects.get(slug="policies")
+        assert (policies.title, policies.column_type) == ("规范性文件", "notice")

@@ -31,6 +31,11 @@ VIEWS: dict[str, Cacheable] = {
     "column_rss": Cacheable(),
     "column_atom": Cacheable(),
     "items_api": Cacheable(params=("department", "column_type", "page"), tags=("projection",)),
+    # sitemap.xml and robots.txt (portal.sitemaps): a site's own pages and projected items; the
+    # portal's index also counts every department's items (its projection and department tags).
+    "sitemap_xml": Cacheable(),
+    "sitemap_section": Cacheable(params=("p",)),
+    "robots_txt": Cacheable(),
 }
 # Plugins mark their own shareable views with `cacheable` (the mailbox's published letters, the
 # disclosure catalogue and 年报), like a plugin installed from elsewhere would.
@@ -70,6 +75,21 @@ def for_view(resolver_match) -> Cacheable | None:
             return marked
         view = getattr(view, "__wrapped__", None)
     return VIEWS.get(resolver_match.view_name)
+
+
+def depends_on(request, *tags: str) -> None:
+    """The page being rendered also depends on `tags`, which only the view knows (an aggregated
+    column reads the departments it gathers from). Call it before reading what the tags cover:
+    their versions are taken now, so a change committed after this makes the copy stale."""
+    from . import store
+
+    render = getattr(request, "delivery", None)
+    if render is None or render.spec is None:
+        return
+    new = [tag for tag in dict.fromkeys(tags) if tag not in render.tags]
+    if new:
+        render.tags.extend(new)
+        render.versions.update(store.versions(new))
 
 
 def page_type_allowed(page) -> bool:

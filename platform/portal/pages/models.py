@@ -5,6 +5,7 @@ metadata the national rules require (ColumnName, ArticleTitle, PubDate …) is d
 fields by the theme.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -152,6 +153,19 @@ class ColumnPage(RenderedPage):
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType.choices, default=ColumnType.NEWS)
     description = models.CharField("栏目描述", max_length=200, blank=True)
     keywords = models.CharField("栏目关键词", max_length=200, blank=True)
+    # 聚合来源 (portal.pages.aggregation): set either, and the column lists other sites' items.
+    aggregate_column_type = models.CharField(
+        "聚合来源：栏目类型", max_length=20, choices=ColumnType.choices, blank=True,
+        help_text="选择后，本栏目汇集所选单位该类型栏目中的信息（最新在前，注明发布单位）",
+    )
+    aggregate_topic = models.CharField(
+        "聚合来源：专题标签", max_length=50, blank=True,
+        help_text="填写后，本栏目汇集关键词中含有该标签的信息，例如“优化营商环境”",
+    )
+    aggregate_departments = ArrayField(
+        models.CharField(max_length=63), verbose_name="聚合来源：单位", default=list, blank=True,
+        help_text="不选则汇集全部单位",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -159,6 +173,11 @@ class ColumnPage(RenderedPage):
         FieldPanel("column_type"),
         FieldPanel("description"),
         FieldPanel("keywords"),
+        MultiFieldPanel(
+            [FieldPanel("aggregate_column_type"), FieldPanel("aggregate_topic"), FieldPanel("aggregate_departments")],
+            heading="聚合栏目",
+            help_text="汇集其他网站栏目的信息；不设置则本栏目只列出自己的文章",
+        ),
     ]
     parent_page_types = ["pages.HomePage", "pages.ColumnPage"]
     subpage_types = ["pages.ArticlePage", "pages.ColumnPage"]
@@ -187,6 +206,12 @@ class ColumnPage(RenderedPage):
     def update_rule_days(self) -> int | None:
         return UPDATE_RULE_DAYS.get(self.column_type)
 
+    @property
+    def is_aggregated(self) -> bool:
+        from .aggregation import is_aggregated
+
+        return is_aggregated(self)
+
     def articles(self):
         return (
             ArticlePage.objects.child_of(self).live().public()
@@ -194,12 +219,27 @@ class ColumnPage(RenderedPage):
             .only("id", "title", "slug", "url_path", "publish_time", "path", "depth")
         )
 
+    def listed_items(self, request=None):
+        """What the column lists, newest first: its own articles, or for an aggregated column the
+        projected items of its sources (`PublishedItem`s with their department). With a request,
+        the page cache learns what the list depends on before it is read."""
+        if not self.is_aggregated:
+            return self.articles()
+        from portal.delivery.policy import depends_on
+
+        from .aggregation import aggregated_items, cache_tags
+
+        if request is not None:
+            depends_on(request, *cache_tags(self))
+        return aggregated_items(self)
+
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), self.page_size)
+        paginator = Paginator(self.listed_items(request), self.page_size)
         context["articles"] = paginator.get_page(request.GET.get("page"))
+        context["show_department"] = self.is_aggregated
         return context
 
 
