@@ -84,5 +84,6 @@ def server_error(request):
     error = sys.exc_info()[1]
     if not is_database_unreachable(error):
         return defaults.server_error(request)
-    logger.warning("数据库不可用，%s %s 返回 503：%s", request.method, request.path, error)
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    logger.warning("数据库不可用，%s %s 返回 503：%s", request.method, request.path, reason)
     return unavailable_response(request)

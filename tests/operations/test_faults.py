@@ -13,6 +13,7 @@ Elasticsearch is made slow, not down, by a small proxy in front of the shared no
 every answer back longer than SEARCH_TIMEOUT: search must answer from PostgreSQL in time.
 """
 
+import logging
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -32,6 +34,7 @@ from django_tenants.utils import tenant_context
 
 from tests.conftest import ROOT, host, server_environment, wait_for_port
 
+logger = logging.getLogger(__name__)  # the figures the README quotes (pytest -o log_cli=true)
 SUFFIX = settings.DATABASES["default"]["TEST"]["NAME"].removeprefix("test_govsite")
 UNAVAILABLE_TEXT = "数据库暂时无法连接"
 WHEN = datetime(2026, 11, 25, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -65,10 +68,10 @@ def test_a_publish_cut_off_by_the_database_is_not_half_applied(route, department
     """The connection dies after Wagtail has saved the page as live, while the projection is being
     written: the page must not be live anywhere (not on its column, not in the projection, not in
     search), as if nobody had pressed 发布."""
-    from wagtail.signals import page_published
-
     from portal.models import PublishedItem
     from portal.pages.models import ArticlePage, ColumnPage
+    from wagtail.signals import page_published
+
     from search.models import OutboxEntry, SearchDocument
 
     jyj = departments["jyj"]
@@ -90,7 +93,8 @@ def test_a_publish_cut_off_by_the_database_is_not_half_applied(route, department
             page_published.disconnect(dispatch_uid="test-connection-lost")
         assert not ArticlePage.objects.get(pk=article.pk).live
         assert not PublishedItem.objects.filter(department=jyj, object_id=article.pk).exists()
-        doc_ids = list(SearchDocument.objects.filter(tenant="jyj", object_id=article.pk).values_list("doc_id", flat=True))
+        doc_ids = list(SearchDocument.objects.filter(tenant="jyj", object_id=article.pk)
+                       .values_list("doc_id", flat=True))
         assert doc_ids == [] and not OutboxEntry.objects.filter(doc_id__in=doc_ids).exists()
     news = client.get("/news/", HTTP_HOST=host("jyj"))
     assert news.status_code == 200 and "数据库中断时发布的动态" not in news.content.decode()
@@ -107,12 +111,15 @@ class PrivatePostgres:
     def __init__(self):
         self.port = free_port()
         self.folder = ROOT / ".services" / f"faults-postgres{SUFFIX}"
-        self.env = {**server_environment(0), "GOVSITE_PG_DIR": str(self.folder), "GOVSITE_PG_PORT": str(self.port)}
+        self.store_port = free_port()
+        self.env = {**server_environment(0), "GOVSITE_PG_DIR": str(self.folder), "GOVSITE_PG_PORT": str(self.port),
+                    "GOVSITE_STORE_DIR": str(self.folder.with_name(self.folder.name + "-store")),
+                    "GOVSITE_STORE_PORT": str(self.store_port)}
 
-    def _service(self, command):
-        result = subprocess.run([sys.executable, str(ROOT / "services" / "postgres.py"), command], env=self.env,
+    def _service(self, command, script="postgres.py"):
+        result = subprocess.run([sys.executable, str(ROOT / "services" / script), command], env=self.env,
                                 cwd=ROOT, capture_output=True, text=True, timeout=180)
-        assert result.returncode == 0, f"postgres.py {command}:\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, f"{script} {command}:\n{result.stdout}\n{result.stderr}"
 
     def start(self):
         self._service("start")
@@ -120,15 +127,19 @@ class PrivatePostgres:
     def stop(self):
         self._service("stop")  # pg_ctl -m fast: open sessions are terminated at once
 
+    def start_store(self):
+        """A store of its own too: other test runs empty the shared one whenever a test ends."""
+        self._service("start", "store.py")
+
     def copy_test_database(self, work):
         import dj_database_url
-
         from portal.operations.backups import pg_tool
 
         shared = dj_database_url.parse(settings.TEST_DATABASE_OWNER_URL)  # the shared server's superuser
         dump = work / "district.dump"
-        subprocess.run([pg_tool("pg_dump"), "-h", shared["HOST"], "-p", str(shared["PORT"]), "-U", shared["USER"], "-Fc",
-                        "-f", str(dump), settings.DATABASES["default"]["NAME"]], check=True, capture_output=True, timeout=300)
+        subprocess.run([pg_tool("pg_dump"), "-h", shared["HOST"], "-p", str(shared["PORT"]), "-U", shared["USER"],
+                        "-Fc", "-f", str(dump), settings.DATABASES["default"]["NAME"]],
+                       check=True, capture_output=True, timeout=300)
         restored = subprocess.run([pg_tool("pg_restore"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
                                    "-d", "govsite", "--exit-on-error", str(dump)],
                                   capture_output=True, text=True, timeout=300)
@@ -144,7 +155,11 @@ class PrivatePostgres:
     def remove(self):
         if (self.folder / "data" / "postmaster.pid").exists():
             self.stop()
+        store = Path(self.env["GOVSITE_STORE_DIR"])
+        if (store / "store.pid").exists():
+            self._service("stop", "store.py")
         shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(store, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -155,10 +170,12 @@ def private_site(django_db_setup, tmp_path_factory):
     process = None
     try:
         database.start()
+        database.start_store()
         database.copy_test_database(tmp_path_factory.mktemp("faults"))
         port = free_port()
         env = {
             **server_environment(port, DATABASE_URL=database.url(), DATABASE_OWNER_URL=database.url("postgres"),
+                                 CACHE_URL=f"redis://127.0.0.1:{database.store_port}/0",
                                  # Connections live on between requests, as in production.
                                  DB_CONN_MAX_AGE="60",
                                  # Its own store keys and search index name: a copy must not meet the
@@ -178,7 +195,11 @@ def private_site(django_db_setup, tmp_path_factory):
     finally:
         if process is not None:
             process.terminate()
-            process.wait(10)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
         database.remove()
 
 
@@ -201,6 +222,7 @@ class Answer:
     text: str
     retry_after: str | None
     cache: str | None
+    took: float = 0.0
 
 
 class Load:
@@ -227,6 +249,7 @@ class Load:
                                     response.headers.get("Retry-After"), response.headers.get("X-Page-Cache"))
                 except httpx.HTTPError as error:
                     answer = Answer(name, started, 0, repr(error), None, None)
+                answer.took = time.monotonic() - started
                 self.answers.append(answer)
                 time.sleep(0.05)
 
@@ -324,8 +347,9 @@ def test_postgresql_restart_under_load(private_site):
     # Back within seconds, without restarting the app server, and nothing fails after that.
     recovered = max(min(a.started for a in answers if a.name == name and a.started >= up and a.status == 200)
                     for name, *_ in LOAD)
-    print(f"\nPostgreSQL stopped in {stopped - down:.2f} s, started again in {up - stopped - 3:.2f} s; "
-          f"every page answered again {recovered - up:.2f} s after it was up")
+    logger.info("PostgreSQL stopped in %.2f s, started again in %.2f s; every page answered again %.2f s "
+                "after it was up", stopped - down, up - stopped - 3, recovered - up)
+    logger.info("%d answers, the slowest took %.2f s", len(answers), max(a.took for a in answers))
     assert recovered - up < 10
     after = load.between(recovered)
     assert len(after) > 20 and all(a.status == 200 for a in after), _describe(a for a in after if a.status != 200)
@@ -464,7 +488,7 @@ def test_slow_elasticsearch_falls_back_in_time(slow_elasticsearch, settings, cli
             assert answer["backend"] == "postgresql" and answer["degraded"], answer
             if path == "/api/search/":
                 assert answer["total"] > 0 and "样例" in answer["results"][0]["title"]
-        print(f"\n{path}: answered from PostgreSQL {took:.2f} s after the question (SEARCH_TIMEOUT 1 s)")
+        logger.info("%s answered from PostgreSQL %.2f s after the question (SEARCH_TIMEOUT 1 s)", path, took)
 
     # The node stays marked slow for a few seconds: the next visitor does not wait for it at all.
     started = time.monotonic()
