@@ -372,8 +372,9 @@ def test_postgresql_restart_under_load(private_site):
     assert len(after) > 20 and all(a.status == 200 for a in after), _describe(a for a in after if a.status != 200)
     assert not [a for a in load.between(0, down - 1) if a.status != 200]
 
-    # The publish the restart cut off is there whole or not at all: live page, projection, search
-    # document and its outbox entry, or none of them.
+    # The publish the restart cut off is there whole or not at all: live page, projection and
+    # search document, or none of them (an outbox entry lives until its push succeeds, and never
+    # for a page that is not live).
     live = {row[0] for row in database.query(
         f"SELECT id FROM wjj.wagtailcore_page WHERE live AND title LIKE '{marker}%'")}
     projected = {row[0] for row in database.query(
@@ -385,7 +386,7 @@ def test_postgresql_restart_under_load(private_site):
         "SELECT DISTINCT d.object_id FROM search_outboxentry o JOIN search_searchdocument d ON d.doc_id = o.doc_id "
         f"WHERE d.tenant = 'wjj' AND d.title LIKE '{marker}%'")}
     assert live, "the publisher should have published before the restart"
-    assert live == projected == searchable == queued, (live, projected, searchable, queued)
+    assert live == projected == searchable and queued <= live, (live, projected, searchable, queued)
 
 
 @pytest.mark.crawl
