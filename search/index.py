@@ -77,22 +77,28 @@ def index_body(bulk_load: bool = False) -> dict:
     return {"settings": body["settings"], "mappings": body["mappings"]}
 
 
-_clients: dict[str, Elasticsearch] = {}
+_clients: dict[tuple[str, str, float], Elasticsearch] = {}
 _clients_lock = threading.Lock()
 
 
 def client(purpose: str = "search") -> Elasticsearch:
-    """A client per purpose: searches give up fast (the fallback answers), indexing waits longer."""
-    existing = _clients.get(purpose)
+    """The one place an Elasticsearch client is made. A search gives up after SEARCH_TIMEOUT
+    seconds, connecting and waiting for the answer together, with no retry, so a slow node costs
+    a visitor no more than that before the PostgreSQL fallback answers; indexing waits longer.
+
+    Clients are kept per address and timeout as well as purpose: a changed setting (another
+    node, a shorter timeout) takes effect on the next call instead of after a restart."""
+    timeout = float(settings.SEARCH_TIMEOUT if purpose == "search" else 120)
+    key = (purpose, settings.ELASTICSEARCH_URL, timeout)
+    existing = _clients.get(key)
     if existing is not None:
         return existing
-    timeout = settings.SEARCH_TIMEOUT if purpose == "search" else 120
     with _clients_lock:
-        if purpose not in _clients:
-            _clients[purpose] = Elasticsearch(
-                settings.ELASTICSEARCH_URL, request_timeout=timeout, max_retries=0, retry_on_timeout=False
+        if key not in _clients:
+            _clients[key] = Elasticsearch(
+                settings.ELASTICSEARCH_URL, request_timeout=timeout, max_retries=0, retry_on_timeout=False,
             )
-    return _clients[purpose]
+    return _clients[key]
 
 
 def create_index(name: str, bulk_load: bool = False) -> None:

@@ -7,3 +7,6 @@ from . import views
 urlpatterns = [
     path("", views.to_portal, name="to_portal"),
 ]
+
+# A database that cannot be reached answers a Chinese 503 (portal.database_errors).
+handler500 = "portal.database_errors.server_error"

@@ -36,3 +36,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# A database that cannot be reached answers a Chinese 503 (portal.database_errors).
+handler500 = "portal.database_errors.server_error"

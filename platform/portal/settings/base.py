@@ -180,6 +180,10 @@ DATABASES = {
 # django-tenants' backend that keeps content types per schema and sends `SET search_path` only
 # when the schema changes (portal/postgresql_backend/base.py).
 DATABASES["default"]["ENGINE"] = "portal.postgresql_backend"
+# A persistent connection that PostgreSQL dropped (a restart, a failover) is found dead by a cheap
+# check before the first query of the next request and replaced, so the app servers recover by
+# themselves; without the check that first query would fail (README, Operations).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 
 ELASTICSEARCH_URL = os.environ.get(
