@@ -408,6 +408,45 @@ def test_postgresql_restart_between_requests_fails_no_request(private_site):
     assert len(after) > 10 and all(a.status == 200 for a in after), _describe(a for a in after if a.status != 200)
 
 
+@pytest.mark.crawl
+def test_while_the_database_is_away_a_stale_copy_is_still_served(private_site):
+    """A page whose copy went stale just before the outage, with the store's copy of the mode
+    schedule expired too: visitors get the last copy rather than the 503, and a fresh page once
+    PostgreSQL is back."""
+    import redis
+
+    database, base, env, server = private_site
+    store = redis.Redis(host="127.0.0.1", port=database.store_port)
+    headers = {"Host": host(CACHED[1])}
+    for _ in range(50):
+        copy = httpx.get(base + CACHED[2], headers=headers, timeout=60)
+        if copy.headers["X-Page-Cache"] == "HIT":
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the page never came from the page cache")
+    database.stop()
+    try:
+        for key in store.scan_iter("*theme:mode-schedule"):  # the schedule's copy expired
+            store.delete(key)
+        # A change made the copy stale (a tag never bumped has no key yet: INCR starts it).
+        prefix = next(store.scan_iter("*delivery:renders")).decode().removesuffix("delivery:renders")
+        store.incr(f"{prefix}delivery:tag:site:{CACHED[1]}")
+        during = [httpx.get(base + CACHED[2], headers=headers, timeout=60) for _ in range(5)]
+    finally:
+        database.start()
+    assert [(a.status_code, a.headers["X-Page-Cache"]) for a in during] == [(200, "STALE")] * 5
+    assert all(a.content == copy.content for a in during) and all("X-Accel-Expires" not in a.headers for a in during)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        after = httpx.get(base + CACHED[2], headers=headers, timeout=60)
+        if after.status_code == 200 and after.headers["X-Page-Cache"] in ("MISS", "HIT"):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail("the page was not rendered afresh after PostgreSQL came back")
+
+
 # ------------------------------------------------------------------------------------------------
 # Elasticsearch slow rather than down
 # ------------------------------------------------------------------------------------------------

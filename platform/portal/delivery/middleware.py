@@ -88,9 +88,13 @@ def _sync_process_state(config_version: int) -> None:
 
 def _central_modes(schedule) -> list[str]:
     if schedule is None:
+        from portal.database_errors import UNREACHABLE
         from themes.services import active_modes  # refills the shared copy (one small query)
 
-        return sorted(active_modes())
+        try:
+            return sorted(active_modes())
+        except UNREACHABLE:  # the database is away: keep serving copies with the schedule last seen
+            schedule = _last_schedule or ()
     now = timezone.now()
     return sorted({mode for mode, starts_at, ends_at in schedule if starts_at <= now < ends_at})
 
@@ -141,7 +145,7 @@ class PageCacheMiddleware:
             return self._render(request, key, query)
         if store.take_lock(key):
             try:
-                return self._render(request, key, query)
+                return self._render(request, key, query, stale=entry)
             finally:
                 store.release_lock(key)
         if entry is not None and not entry.get("pass"):
@@ -180,10 +184,16 @@ class PageCacheMiddleware:
             return True
         return store.versions(wanted) == wanted
 
-    def _render(self, request, key, query):
+    def _render(self, request, key, query, stale=None):
         render = request.delivery = _Render(key=key, query=query)
         response = self.get_response(request)
         if request.method != "GET":
+            return self._not_shared(request, response)
+        if response.status_code >= 500:
+            # A failed render (the database away) stores nothing, and a visitor who would have had
+            # the page a moment ago still gets the last copy.
+            if stale is not None and not stale.get("pass"):
+                return self._serve(request, stale, "STALE")
             return self._not_shared(request, response)
         if render.spec is not None and self._storable(request, response, render):
             body = response.content
