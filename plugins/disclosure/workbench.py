@@ -1,7 +1,6 @@
 """依申请公开 on the 工作台: open applications with the working days left, overdue first."""
 
 from django.db.models import Count, F
-from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 
 from .applications import today_in_shanghai
@@ -17,7 +16,7 @@ def applications_panel(request):
         if not is_central_admin(request.user):
             return None
         applications = open_applications.filter(department__in=scope.department_ids)
-    elif roles_on_this_site(request):
+    elif scope.roles:
         applications = open_applications.filter(department=scope.department)
     else:
         return None
@@ -27,7 +26,7 @@ def applications_panel(request):
     total = applications.count()
     shown = list(applications[:LINES_PER_PANEL])
     today = today_in_shanghai()
-    left = working_days_left([item.due_date for item in shown if item.due_date], today)
+    left = working_days_left([item.due_date for item in shown if item.due_date], today, scope=scope)
     lines = []
     for item in shown:
         where = f"{item.department.name} · " if scope.central else ""

@@ -1,7 +1,8 @@
 """待整改问题 on the 工作台: the open findings of this site; for the centre, health scores."""
 
+from collections import namedtuple
+
 from django.db.models import Case, IntegerField, Value, When
-from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, scope_of
 
 from .admin_views import is_centre
@@ -9,6 +10,7 @@ from .models import Finding
 from .service import health_score
 
 TONES = {"veto": "danger", "serious": "warning"}
+OpenFinding = namedtuple("OpenFinding", "severity")
 
 
 def findings_panel(request):
@@ -18,7 +20,7 @@ def findings_panel(request):
         if not is_centre(request.user):
             return None
         findings = open_findings.filter(department__in=scope.department_ids)
-    elif roles_on_this_site(request):
+    elif scope.roles:
         findings = open_findings.filter(department=scope.department)
     else:
         return None
@@ -37,9 +39,14 @@ def findings_panel(request):
     ]
     summary = {}
     if scope.central:
+        # Plain (department, severity) pairs: all that the score needs, without building a
+        # model instance per finding or joining the departments for the default ordering.
         by_department = {department_id: [] for department_id in scope.department_ids}
-        for finding in open_findings.filter(department__in=scope.department_ids).only("department_id", "severity"):
-            by_department[finding.department_id].append(finding)
+        for department_id, severity in (
+            open_findings.filter(department__in=scope.department_ids).order_by()
+            .values_list("department_id", "severity")
+        ):
+            by_department[department_id].append(OpenFinding(severity))
         summary = {
             department_id: {"健康分": health_score(items), "待整改问题": len(items)}
             for department_id, items in by_department.items()

@@ -2,7 +2,6 @@
 
 from django.db.models import Count, F
 from django.utils import timezone
-from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 
 from .admin_views import is_centre
@@ -17,14 +16,14 @@ def letters_panel(request):
         letters = Letter.objects.filter(status__in=[Letter.Status.RECEIVED, Letter.Status.FORWARDED])
         if len(scope.departments) == 1:
             letters = letters.filter(department__in=scope.department_ids)
-    elif roles_on_this_site(request):
+    elif scope.roles:
         letters = Letter.objects.filter(department=scope.department, status=Letter.Status.FORWARDED)
     else:
         return None
     letters = letters.select_related("department").order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
     total = letters.count()
     shown = list(letters[:LINES_PER_PANEL])
-    left = working_days_left([letter.due_date for letter in shown if letter.due_date])
+    left = working_days_left([letter.due_date for letter in shown if letter.due_date], scope=scope)
     lines = []
     for letter in shown:
         days = left.get(letter.due_date) if letter.due_date else None

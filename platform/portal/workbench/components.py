@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from wagtail.admin.ui.components import Component
 
-from . import SITE_KINDS, Panel, scope_of
+from . import Panel, scope_of
 from .core_panels import CORE_PANELS, district_summary_panel
 
 
@@ -34,9 +34,12 @@ class WorkbenchPanel(Component):
         self.name = f"workbench_{panel.key}"
 
     def render_html(self, parent_context=None):
+        # A plain context, not the request's: the page around the panels has already run the
+        # context processors (theme, navigation …), and running them again for every panel cost
+        # more than the panels themselves.
         request = (parent_context or {}).get("request")
-        return render_to_string(self.panel.template, {"panel": self.panel, "scope": scope_of(request)},
-                                request=request)
+        return render_to_string(self.panel.template, {"panel": self.panel, "scope": scope_of(request),
+                                                      "request": request})
 
 
 def replace_homepage_panels(request, panels):
@@ -44,7 +47,4 @@ def replace_homepage_panels(request, panels):
     panels[:] = [WorkbenchPanel(panel) for panel in collect_panels(request)]
     scope = scope_of(request)
     request.workbench_scope = scope
-    if scope.central:
-        from tenants.models import Department
-
-        request.workbench_sites = Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id")
+    request.workbench_sites = scope.sites
