@@ -81,9 +81,7 @@ class Scope:
 
 def has_central_role(user) -> bool:
     """Central roles (系统管理员, 信箱管理员 …) see the work of every department."""
-    from portal.accounts.models import CentralRoleAssignment
-
-    return bool(user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists())
+    return bool(user.is_superuser or user.central_role_names())
 
 
 def scope_of(request) -> Scope:
