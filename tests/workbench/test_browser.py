@@ -94,11 +94,20 @@ def _english_words(page) -> set[str]:
 
 
 def _walk(page, base, paths) -> dict[str, set[str]]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    pending = set()
+    page.on("request", lambda request: pending.add(request.url))
+    page.on("requestfinished", lambda request: pending.discard(request.url))
+    page.on("requestfailed", lambda request: pending.discard(request.url))
     found = {}
     for path in paths:
         response = page.goto(base + path)
         assert response.status < 400, f"{path} 返回 {response.status}"
-        page.wait_for_load_state("networkidle")
+        try:
+            page.wait_for_load_state("networkidle")
+        except PlaywrightTimeout:
+            raise AssertionError(f"{path} 的请求一直没有完成：{sorted(pending)}") from None
         words = _english_words(page)
         if words:
             found[path] = words
