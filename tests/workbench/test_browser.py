@@ -93,21 +93,34 @@ def _english_words(page) -> set[str]:
     return {word for word in ENGLISH.findall(texts) if word not in ALLOWED and word.upper() not in ALLOWED}
 
 
-def _walk(page, base, paths) -> dict[str, set[str]]:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+def _settled(page, pending, path, seconds=30):
+    """Waits until the page has made no request for half a second (its sidebar and panels are
+    drawn by scripts that fetch). Playwright's own "networkidle" sometimes never fires on a
+    loaded machine although nothing is pending, so the requests are counted here."""
+    import time
 
+    page.wait_for_selector(".sidebar-main-menu__list", state="attached", timeout=seconds * 1000)
+    deadline = time.monotonic() + seconds
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if pending:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.5:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{path} 的请求 {seconds} 秒内没有完成：{sorted(pending)}")
+
+
+def _walk(page, base, paths) -> dict[str, set[str]]:
     pending = set()
     page.on("request", lambda request: pending.add(request.url))
     page.on("requestfinished", lambda request: pending.discard(request.url))
     page.on("requestfailed", lambda request: pending.discard(request.url))
     found = {}
     for path in paths:
-        response = page.goto(base + path)
+        response = page.goto(base + path, wait_until="load")
         assert response.status < 400, f"{path} 返回 {response.status}"
-        try:
-            page.wait_for_load_state("networkidle")
-        except PlaywrightTimeout:
-            raise AssertionError(f"{path} 的请求一直没有完成：{sorted(pending)}") from None
+        _settled(page, pending, path)
         words = _english_words(page)
         if words:
             found[path] = words
