@@ -26,8 +26,21 @@ def findings_panel(request):
         return None
     rank = Case(When(severity="veto", then=Value(0)), When(severity="serious", then=Value(1)), default=Value(2),
                 output_field=IntegerField())
+    summary, total = {}, None
+    if scope.central:
+        # Plain (department, severity) pairs: all that the scores and the total need, without a
+        # model instance per finding or the join of the departments for the default ordering.
+        by_department = {department_id: [] for department_id in scope.department_ids}
+        for department_id, severity in findings.order_by().values_list("department_id", "severity"):
+            by_department[department_id].append(OpenFinding(severity))
+        summary = {
+            department_id: {"健康分": health_score(items), "待整改问题": len(items)}
+            for department_id, items in by_department.items()
+        }
+        total = sum(len(items) for items in by_department.values())
     findings = findings.select_related("department").order_by(rank, "first_seen", "id")
-    total = findings.count()
+    if total is None:
+        total = findings.count()
     lines = [
         Line(
             text=f"{finding.department.name + ' · ' if scope.central else ''}{finding.title}",
@@ -37,20 +50,6 @@ def findings_panel(request):
         )
         for finding in findings[:LINES_PER_PANEL]
     ]
-    summary = {}
-    if scope.central:
-        # Plain (department, severity) pairs: all that the score needs, without building a
-        # model instance per finding or joining the departments for the default ordering.
-        by_department = {department_id: [] for department_id in scope.department_ids}
-        for department_id, severity in (
-            open_findings.filter(department__in=scope.department_ids).order_by()
-            .values_list("department_id", "severity")
-        ):
-            by_department[department_id].append(OpenFinding(severity))
-        summary = {
-            department_id: {"健康分": health_score(items), "待整改问题": len(items)}
-            for department_id, items in by_department.items()
-        }
     return Panel(
         key="findings", title="待整改问题", order=45, lines=lines, total=total,
         empty_text="巡检没有发现需要整改的问题。", more_url="/admin/plugins/inspection/", summary=summary,

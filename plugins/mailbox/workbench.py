@@ -1,6 +1,6 @@
 """待办来信 on the 工作台: open letters with the working days left, overdue first."""
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from portal.workbench import LINES_PER_PANEL, Line, Panel, deadline_text, deadline_tone, scope_of, working_days_left
 
@@ -20,8 +20,21 @@ def letters_panel(request):
         letters = Letter.objects.filter(department=scope.department, status=Letter.Status.FORWARDED)
     else:
         return None
+    summary, total = {}, None
+    if scope.central:
+        # The total and every department's overdue letters in one grouped query.
+        today = timezone.localdate()
+        summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
+        total = 0
+        for row in letters.order_by().values("department_id").annotate(
+            count=Count("id"), overdue=Count("id", filter=Q(status=Letter.Status.FORWARDED, due_date__lt=today)),
+        ):
+            total += row["count"]
+            if row["department_id"] in summary:
+                summary[row["department_id"]] = {"超期来信": row["overdue"]}
     letters = letters.select_related("department").order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
-    total = letters.count()
+    if total is None:
+        total = letters.count()
     shown = list(letters[:LINES_PER_PANEL])
     left = working_days_left([letter.due_date for letter in shown if letter.due_date], scope=scope)
     lines = []
@@ -37,16 +50,6 @@ def letters_panel(request):
             meta=f"{letter.get_kind_display()}，{meta}", tone=tone,
             department=letter.department.name if letter.department else "",
         ))
-    summary = {}
-    if scope.central:
-        today = timezone.localdate()
-        summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
-        for row in (
-            Letter.objects.filter(status=Letter.Status.FORWARDED, due_date__lt=today,
-                                  department__in=scope.department_ids)
-            .values("department_id").annotate(count=Count("id"))
-        ):
-            summary[row["department_id"]] = {"超期来信": row["count"]}
     return Panel(
         key="letters", title="待办来信", order=40, lines=lines, total=total,
         empty_text="没有待办理的来信。", more_url="/admin/plugins/mailbox/", summary=summary,

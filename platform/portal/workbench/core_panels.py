@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.db.models import Max
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import LINES_PER_PANEL, Line, Panel, Scope, deadline_tone
 
@@ -237,9 +238,10 @@ def district_summary_panel(scope: Scope, panels: list[Panel]) -> Panel | None:
     panel.labels = labels
     # One row per department: drawn here at once, as the template's loop over hundreds of cells
     # took longer than reading every figure of the district.
-    panel.table_html = format_html_join("\n", "<tr><th scope=\"row\"><a href=\"?department={}\">{}</a></th>{}</tr>", (
-        (row["department"].host_prefix, row["department"].name,
-         format_html_join("", "<td>{}</td>", ((value,) for value in row["values"])))
+    panel.table_html = mark_safe("\n".join(
+        f'<tr><th scope="row"><a href="?department={escape(row["department"].host_prefix)}">'
+        f'{escape(row["department"].name)}</a></th>'
+        + "".join(f"<td>{escape(value)}</td>" for value in row["values"]) + "</tr>"
         for row in panel.rows
     ))
     return panel
