@@ -22,6 +22,7 @@ def _add_departments(count, start=0):
     from plugins.mailbox.models import Letter
     from tenants.models import Department
 
+    connection.set_schema_to_public()  # a request before left its site's schema active
     today = timezone.localdate()
     for index in range(start, start + count):
         department = Department(schema_name=f"extra{index}", name=f"扩展单位{index}", host_prefix=f"extra{index}",

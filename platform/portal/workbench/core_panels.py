@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Max
+from django.db.models import Count, Max, Window
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.html import escape
@@ -188,16 +188,20 @@ def homepage_requests_panel(scope: Scope) -> Panel | None:
     from portal.homepage_requests.models import HomepageRequest
 
     if scope.central:
-        pending = (
+        # The first lines and, on each of them, the count of all (a window over the whole
+        # selection): one query.
+        pending = list(
             HomepageRequest.objects.filter(status=HomepageRequest.Status.PENDING, department__in=scope.department_ids)
-            .select_related("department", "applicant").order_by("created_at", "id")
+            .select_related("department", "applicant").annotate(all_pending=Window(Count("id")))
+            .order_by("created_at", "id")[:LINES_PER_PANEL]
         )
         lines = [
             Line(text=f"{item.department.name} · {item.title}", url="/admin/homepage-requests/review/",
                  meta=f"{_person(item.applicant)} 于 {_when(item.created_at)} 申请", department=item.department.name)
-            for item in pending[:LINES_PER_PANEL]
+            for item in pending
         ]
-        return Panel(key="homepage_requests", title="首页发布申请", order=60, lines=lines, total=pending.count(),
+        total = pending[0].all_pending if pending else 0
+        return Panel(key="homepage_requests", title="首页发布申请", order=60, lines=lines, total=total,
                      empty_text="没有等待审批的首页发布申请。", more_url="/admin/homepage-requests/review/")
     if not scope.roles:
         return None
