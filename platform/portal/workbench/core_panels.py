@@ -245,7 +245,7 @@ def district_summary_panel(scope: Scope, panels: list[Panel]) -> Panel | None:
     panel.table_html = mark_safe("\n".join(
         f'<tr><th scope="row"><a href="?department={escape(row["department"].host_prefix)}">'
         f'{escape(row["department"].name)}</a></th>'
-        + "".join(f"<td>{escape(value)}</td>" for value in row["values"]) + "</tr>"
+        + "".join(f"<td>{value if type(value) is int else escape(value)}</td>" for value in row["values"]) + "</tr>"
         for row in panel.rows
     ))
     return panel
