@@ -19,6 +19,7 @@ from .models import Department, Domain
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 HOME_SLUG = "home"
+ROOT_TITLE = "全部站点"  # the tree's root above the home page, seen by administrators
 
 # Wagtail permissions each department role gets on its own site only.
 ROLE_GROUPS = {
@@ -106,6 +107,10 @@ def ensure_site(department: Department):
     from portal.pages.models import ColumnPage, HomePage
 
     root = Page.get_first_root_node()
+    if root.title != ROOT_TITLE:
+        # Wagtail names the tree's root "Root"; administrators see it in every breadcrumb.
+        Page.objects.filter(pk=root.pk).update(title=ROOT_TITLE, draft_title=ROOT_TITLE)
+        root.title = root.draft_title = ROOT_TITLE
     home = HomePage.objects.filter(depth=2).first()
     if home is None:
         # Wagtail's own first migration leaves a welcome page and a default site: replace them.

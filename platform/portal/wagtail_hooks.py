@@ -71,3 +71,20 @@ def workbench_panels(request, panels):
     from .workbench.components import replace_homepage_panels
 
     replace_homepage_panels(request, panels)
+
+
+def _label_site_columns():
+    """Wagtail's site listing names three of its columns after the field (`Port`, `Site name`,
+    `Root page`) without passing them through the translation; the fields' own verbose names
+    are translated, so the columns take those."""
+    from django.utils.text import capfirst
+    from wagtail.admin.ui.tables import Column
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView
+
+    for column in IndexView.columns:
+        if type(column) is Column and column.label == capfirst(column.name.replace("_", " ")):
+            column.label = Site._meta.get_field(column.name).verbose_name
+
+
+_label_site_columns()

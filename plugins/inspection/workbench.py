@@ -1,7 +1,8 @@
 """待整改问题 on the 工作台: the open findings of this site; for the centre, health scores."""
 
+from collections import namedtuple
+
 from django.db.models import Case, IntegerField, Value, When
-from portal.accounts.roles import roles_on_this_site
 from portal.workbench import LINES_PER_PANEL, Line, Panel, scope_of
 
 from .admin_views import is_centre
@@ -9,6 +10,7 @@ from .models import Finding
 from .service import health_score
 
 TONES = {"veto": "danger", "serious": "warning"}
+OpenFinding = namedtuple("OpenFinding", "severity")
 
 
 def findings_panel(request):
@@ -18,14 +20,27 @@ def findings_panel(request):
         if not is_centre(request.user):
             return None
         findings = open_findings.filter(department__in=scope.department_ids)
-    elif roles_on_this_site(request):
+    elif scope.roles:
         findings = open_findings.filter(department=scope.department)
     else:
         return None
     rank = Case(When(severity="veto", then=Value(0)), When(severity="serious", then=Value(1)), default=Value(2),
                 output_field=IntegerField())
+    summary, total = {}, None
+    if scope.central:
+        # Plain (department, severity) pairs: all that the scores and the total need, without a
+        # model instance per finding or the join of the departments for the default ordering.
+        by_department = {department_id: [] for department_id in scope.department_ids}
+        for department_id, severity in findings.order_by().values_list("department_id", "severity"):
+            by_department[department_id].append(OpenFinding(severity))
+        summary = {
+            department_id: {"健康分": health_score(items), "待整改问题": len(items)}
+            for department_id, items in by_department.items()
+        }
+        total = sum(len(items) for items in by_department.values())
     findings = findings.select_related("department").order_by(rank, "first_seen", "id")
-    total = findings.count()
+    if total is None:
+        total = findings.count()
     lines = [
         Line(
             text=f"{finding.department.name + ' · ' if scope.central else ''}{finding.title}",
@@ -35,15 +50,6 @@ def findings_panel(request):
         )
         for finding in findings[:LINES_PER_PANEL]
     ]
-    summary = {}
-    if scope.central:
-        by_department = {department_id: [] for department_id in scope.department_ids}
-        for finding in open_findings.filter(department__in=scope.department_ids).only("department_id", "severity"):
-            by_department[finding.department_id].append(finding)
-        summary = {
-            department_id: {"健康分": health_score(items), "待整改问题": len(items)}
-            for department_id, items in by_department.items()
-        }
     return Panel(
         key="findings", title="待整改问题", order=45, lines=lines, total=total,
         empty_text="巡检没有发现需要整改的问题。", more_url="/admin/plugins/inspection/", summary=summary,

@@ -30,3 +30,33 @@ def test_page_listing_reads_in_chinese(client, departments):
     login(client, "jyj_editor")
     listing = text(client.get(f"/admin/pages/{home.pk}/", HTTP_HOST="jyj.localhost"))
     assert "共 8 个" in listing and " of 8" not in listing and "Exploring" not in listing
+
+
+def test_sites_users_and_history_read_in_chinese(client, departments):
+    """What a 系统管理员 reads on the screens Wagtail's translation leaves partly English."""
+    from django.contrib.auth import get_user_model
+    from portal.pages.models import ArticlePage
+    from wagtail.models import Site
+
+    with tenant_context(departments["jyj"]):
+        site = Site.objects.get()
+        article = ArticlePage.objects.live().first()
+    editor = get_user_model().objects.get(username="jyj_editor")
+    login(client, "center_admin")
+    host = {"HTTP_HOST": "jyj.localhost"}
+
+    sites = text(client.get("/admin/sites/", **host))
+    assert "端口号" in sites and "站点名称" in sites and "根页面" in sites
+    assert ">Port<" not in sites and "Site name" not in sites and "Root page" not in sites
+    assert "新建站点" in text(client.get("/admin/sites/new/", **host))
+    assert "端口号" in text(client.get(f"/admin/sites/edit/{site.pk}/", **host))
+
+    people = text(client.get("/admin/users/", **host))
+    assert ">是<" in people.replace(" ", "").replace("\n", "") and "True" not in people
+    for path in ("/admin/users/new/", f"/admin/users/edit/{editor.pk}/"):
+        form = text(client.get(path, **host))
+        assert "只能包含字母、数字和 @/./+/-/_" in form and "Letters, digits" not in form
+
+    history = text(client.get(f"/admin/pages/{article.pk}/history/", **host))
+    assert "是否为评论操作" in history and "Is commenting action" not in history
+    assert "全部站点" in history and ">Root<" not in history.replace(" ", "").replace("\n", "")

@@ -21,8 +21,4 @@ class CentralRoleBackend(BaseBackend):
     def has_perm(self, user_obj, perm, obj=None):
         if perm != ACCESS_ADMIN or not user_obj.is_active or user_obj.is_anonymous:
             return False
-        if not hasattr(user_obj, "_central_role_cache"):  # asked several times per admin page
-            from .models import CentralRoleAssignment
-
-            user_obj._central_role_cache = CentralRoleAssignment.objects.filter(user=user_obj).exists()
-        return user_obj._central_role_cache
+        return bool(user_obj.central_role_names())  # read once per user object

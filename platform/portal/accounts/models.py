@@ -73,10 +73,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name or self.username
 
+    def central_role_names(self) -> frozenset[str]:
+        """The person's central roles, read once per user object: the admin asks about them in
+        many places (menus, panels, permissions) while drawing one page, and a request has one
+        user object."""
+        names = self.__dict__.get("_central_role_names")
+        if names is None:
+            names = frozenset(self.central_roles.values_list("role", flat=True)) if self.pk else frozenset()
+            self._central_role_names = names
+        return names
+
+    def forget_central_roles(self) -> None:
+        """After a grant or a revocation: the next question reads them again."""
+        self.__dict__.pop("_central_role_names", None)
+        self.__dict__.pop("_central_role_cache", None)
+
     def has_central_role(self, *roles: str) -> bool:
         if self.is_superuser:
             return True
-        return self.central_roles.filter(role__in=roles).exists()
+        return not self.central_role_names().isdisjoint(roles)
 
     def save(self, *args, **kwargs):
         """Stamp and remember every new password, whichever way it was set.

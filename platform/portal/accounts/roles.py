@@ -48,7 +48,7 @@ DUAL_CONTROL_MESSAGE = ("授予或撤销{label}须先提交申请，由另一名
 
 def separated_roles_held(user: User) -> set[str]:
     """Which of 系统管理员, 安全管理员 and 审计管理员 the person holds (a superuser counts as the first)."""
-    held = set(CentralRoleAssignment.objects.filter(user=user, role__in=SEPARATED_ROLES).values_list("role", flat=True))
+    held = set(user.central_role_names() & set(SEPARATED_ROLES))
     if user.is_superuser:
         held.add(CentralRole.SYSTEM_ADMIN)  # a superuser can do everything a system administrator can
     return held
@@ -78,6 +78,7 @@ def grant_central_role(user: User, role: str, granted_by: User | None = None) ->
 
 def _assign_central_role(user: User, role: str) -> CentralRoleAssignment:
     assignment, _ = CentralRoleAssignment.objects.get_or_create(user=user, role=role)
+    user.forget_central_roles()
     if role == CentralRole.SYSTEM_ADMIN and not user.is_superuser:
         user.is_superuser = True
         user.save(update_fields=["is_superuser"])
@@ -114,6 +115,7 @@ def revoke_central_role(user: User, role: str, revoked_by: User | None = None) -
 
 def _remove_central_role(user: User, role: str) -> None:
     CentralRoleAssignment.objects.filter(user=user, role=role).delete()
+    user.forget_central_roles()
     if role == CentralRole.SYSTEM_ADMIN and user.is_superuser:
         user.is_superuser = False
         user.save(update_fields=["is_superuser"])
@@ -142,7 +144,7 @@ def can_enter_admin(user: User, department) -> bool:
     """Whether the person may use this department's admin at all."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists():
+    if user.is_superuser or user.central_role_names():
         return True
     return DepartmentRole.objects.filter(user=user, department=department).exists()
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from pyotp.utils import strings_equal
 
 from . import encryption
-from .models import CentralRoleAssignment, TOTPDevice, User
+from .models import TOTPDevice, User
 
 SESSION_KEY = "portal_second_factor_device"
 PENDING_SECRET_KEY = "portal_second_factor_pending_secret"
@@ -30,7 +30,7 @@ VALID_WINDOW = 1
 def requires_second_factor(user) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists()
+    return user.is_superuser or bool(user.central_role_names())
 
 
 def device_of(user) -> TOTPDevice | None:

@@ -27,10 +27,9 @@ EXPORT_COLUMNS = ["时间", "用户名", "姓名", "事件", "结果", "IP 地�
 
 
 def is_audit_admin(user) -> bool:
-    from portal.accounts.models import CentralRole, CentralRoleAssignment
+    from portal.accounts.models import CentralRole
 
-    return (user.is_authenticated and user.is_active
-            and CentralRoleAssignment.objects.filter(user=user, role=CentralRole.AUDIT_ADMIN).exists())
+    return user.is_authenticated and user.is_active and CentralRole.AUDIT_ADMIN in user.central_role_names()
 
 
 def audit_admin_required(view):

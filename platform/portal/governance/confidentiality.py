@@ -158,11 +158,9 @@ def check_text_publishable(texts: list[tuple[str, str]], action: str, *, departm
 
 def can_review(user) -> bool:
     """保密审查 is the 安全管理员's duty (等保 三员分立): a system administrator does not hold it."""
-    from portal.accounts.models import CentralRoleAssignment
-
     return bool(
         user is not None and user.is_authenticated and user.is_active
-        and CentralRoleAssignment.objects.filter(user=user, role="security_admin").exists()
+        and "security_admin" in user.central_role_names()
     )
 
 

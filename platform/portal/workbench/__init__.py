@@ -54,6 +54,7 @@ class Panel:
     # 全区概况 only: the figure names and one row per department.
     labels: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
+    table_html: str = ""  # the rows drawn as table rows
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ class Scope:
     central: bool  # the cross-department view of a central role
     departments: tuple = ()  # central view: the departments shown (all sites, or the one chosen)
     roles: frozenset = frozenset()  # the person's roles on this site (`editor`, `head`)
+    sites: tuple = ()  # central view: every site, for the 按单位查看 filter
+    # What panels of the same request share (the working-day calendar): read once, not per panel.
+    shared: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def department_ids(self) -> list[int]:
@@ -77,9 +81,7 @@ class Scope:
 
 def has_central_role(user) -> bool:
     """Central roles (系统管理员, 信箱管理员 …) see the work of every department."""
-    from portal.accounts.models import CentralRoleAssignment
-
-    return bool(user.is_superuser or CentralRoleAssignment.objects.filter(user=user).exists())
+    return bool(user.is_superuser or user.central_role_names())
 
 
 def scope_of(request) -> Scope:
@@ -93,12 +95,13 @@ def scope_of(request) -> Scope:
     department = getattr(request, "tenant", None)
     roles = frozenset(roles_on_this_site(request))
     central = has_central_role(request.user) and getattr(department, "kind", "") == "portal"
-    departments = ()
+    departments = sites = ()
     if central:
-        sites = list(Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id"))
+        sites = tuple(Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id"))
         chosen = request.GET.get("department", "")
-        departments = tuple(d for d in sites if d.host_prefix == chosen) or tuple(sites)
-    scope = Scope(user=request.user, department=department, central=central, departments=departments, roles=roles)
+        departments = tuple(d for d in sites if d.host_prefix == chosen) or sites
+    scope = Scope(user=request.user, department=department, central=central, departments=departments, roles=roles,
+                  sites=sites)
     request._workbench_scope = scope
     return scope
 
@@ -111,21 +114,44 @@ def deadline_tone(days_left: int) -> str:
     return ""
 
 
-def working_days_left(due_dates: list[date], today: date | None = None) -> dict[date, int | None]:
-    """Working days from today to each due date (negative when past; 0 on the day itself), with
-    two queries for all of them; None where the holiday schedule of a year is missing."""
+# The calendar a request reads covers at least this many days either side of today, so that the
+# due dates of every panel fall inside the one calendar read first.
+CALENDAR_MARGIN_DAYS = 400
+
+
+def _calendar(start: date, end: date, scope: Scope | None):
+    """The working-day calendar for `start`..`end`: read once per request when a scope is given."""
+    from portal.workcalendar.service import WorkingDays
+
+    if scope is None:
+        return WorkingDays(start, end)
+    cached = scope.shared.get("calendar")
+    if cached is None or start < cached[0] or end > cached[1]:
+        if cached is not None:
+            start, end = min(start, cached[0]), max(end, cached[1])
+        cached = (start, end, WorkingDays(start, end))
+        scope.shared["calendar"] = cached
+    return cached[2]
+
+
+def working_days_left(due_dates: list[date], today: date | None = None,
+                      scope: Scope | None = None) -> dict[date, int | None]:
+    """Working days from today to each due date (negative when past; 0 on the day itself); None
+    where the holiday schedule of a year is missing. Two queries for all of them, and with the
+    request's `scope` two for all panels of the request together."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from portal.workcalendar.service import CalendarMissing, WorkingDays
+    from portal.workcalendar.service import CalendarMissing
 
     today = today or timezone.localdate()
     due_dates = sorted(set(due_dates))
     if not due_dates:
         return {}
     start, end = min(due_dates[0], today), max(due_dates[-1], today)
-    calendar = WorkingDays(start, end)
+    margin = timedelta(days=CALENDAR_MARGIN_DAYS if scope is not None else 0)
+    calendar = _calendar(min(start, today - margin), max(end, today + margin), scope)
     days, answer = {}, {}
     try:
         counted = 0

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from wagtail.admin.ui.components import Component
 
-from . import SITE_KINDS, Panel, scope_of
+from . import Panel, scope_of
 from .core_panels import CORE_PANELS, district_summary_panel
 
 
@@ -34,9 +36,12 @@ class WorkbenchPanel(Component):
         self.name = f"workbench_{panel.key}"
 
     def render_html(self, parent_context=None):
+        # A plain context, not the request's: the page around the panels has already run the
+        # context processors (theme, navigation …), and running them again for every panel cost
+        # more than the panels themselves.
         request = (parent_context or {}).get("request")
-        return render_to_string(self.panel.template, {"panel": self.panel, "scope": scope_of(request)},
-                                request=request)
+        return render_to_string(self.panel.template, {"panel": self.panel, "scope": scope_of(request),
+                                                      "request": request})
 
 
 def replace_homepage_panels(request, panels):
@@ -44,7 +49,12 @@ def replace_homepage_panels(request, panels):
     panels[:] = [WorkbenchPanel(panel) for panel in collect_panels(request)]
     scope = scope_of(request)
     request.workbench_scope = scope
-    if scope.central:
-        from tenants.models import Department
-
-        request.workbench_sites = Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id")
+    request.workbench_sites = scope.sites
+    # The 按单位查看 choices, drawn at once: a template loop over every department cost more than
+    # the panels' queries.
+    chosen = request.GET.get("department", "")
+    request.workbench_site_options = mark_safe("".join(
+        f'<option value="{escape(site.host_prefix)}"{" selected" if site.host_prefix == chosen else ""}>'
+        f"{escape(site.name)}</option>"
+        for site in scope.sites
+    ))
