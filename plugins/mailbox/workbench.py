@@ -31,9 +31,8 @@ def letters_panel(request):
         summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
         total = 0
         holder = Coalesce("department_id", Value(centre.pk)) if centre else F("department_id")
-        for row in (
-            letters.order_by().annotate(holder=holder).values("holder").annotate(count=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
-        ):
+        overdue = Count("id", filter=Q(due_date__lt=today))
+        for row in letters.order_by().annotate(holder=holder).values("holder").annotate(count=Count("id"), overdue=overdue):
             total += row["count"]
             if row["holder"] in summary:
                 summary[row["holder"]] = {"超期来信": row["overdue"]}
