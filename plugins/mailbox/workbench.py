@@ -32,7 +32,8 @@ def letters_panel(request):
         total = 0
         holder = Coalesce("department_id", Value(centre.pk)) if centre else F("department_id")
         overdue = Count("id", filter=Q(due_date__lt=today))
-        for row in letters.order_by().annotate(holder=holder).values("holder").annotate(count=Count("id"), overdue=overdue):
+        grouped = letters.order_by().annotate(holder=holder).values("holder")
+        for row in grouped.annotate(count=Count("id"), overdue=overdue):
             total += row["count"]
             if row["holder"] in summary:
                 summary[row["holder"]] = {"超期来信": row["overdue"]}
