@@ -60,6 +60,11 @@ def column_checks(department) -> list[dict]:
     if home is None:
         return findings
     columns = list(ColumnPage.objects.descendant_of(home).live().order_by("path"))
+    # A 专题 past its end date is an archive: it keeps its items but no longer has to be updated.
+    from portal.topics.models import TopicColumnPage
+
+    ended = set(TopicColumnPage.objects.descendant_of(home).filter(end_date__lt=timezone.localdate())
+                .values_list("pk", flat=True))
     # Two queries for the whole site rather than two per column: a page's parent is its
     # materialised path without the last step.
     parent_paths = {
@@ -79,7 +84,7 @@ def column_checks(department) -> list[dict]:
         has_content = column.path in parent_paths
         url = department.base_url + column.url_path[len(home.url_path) - 1:]
         common = {"key": f"column:{column.pk}", "url": url, "edit_url": admin_page_url(department, column.pk, False)}
-        rule = UPDATE_RULE_DAYS.get(column.column_type)
+        rule = None if column.pk in ended else UPDATE_RULE_DAYS.get(column.column_type)
         if not has_content and column.column_type not in NO_LIST_COLUMN_TYPES:
             findings.append({
                 **common, "item": "blank_column", "severity": "serious",

@@ -69,3 +69,28 @@ def test_an_editor_creates_a_topic_that_visitors_see_as_a_column(departments):
     assert '<meta name="ColumnName" content="专题education-month">' in text
     # Counted as a column: the site map (which the inspection's column rules also read) lists it.
     assert topic.title in Client().get("/sitemap/", HTTP_HOST=host("jyj")).content.decode()
+
+
+def test_an_ended_topic_no_longer_has_to_be_updated_but_a_running_one_does(departments):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+    from plugins.inspection.checks import column_checks
+    from portal.pages.models import ArticlePage
+
+    today = timezone.localdate()
+    with tenant_context(departments["jyj"]):
+        home = HomePage.objects.get(depth=2)
+        ended = add_topic(home, "ended-topic", today - timedelta(days=400), today - timedelta(days=100),
+                          column_type="news")
+        running = add_topic(home, "running-topic", today - timedelta(days=400), column_type="news")
+        old = datetime.combine(today - timedelta(days=120), datetime.min.time(), ZoneInfo("Asia/Shanghai"))
+        for topic in (ended, running):
+            article = ArticlePage(title=f"{topic.title}的旧稿", slug=f"{topic.slug}-item", publish_time=old,
+                                  body=[("text", "<p>正文</p>")])
+            topic.add_child(instance=article)
+            article.save_revision().publish()
+        stale = {f["key"] for f in column_checks(departments["jyj"]) if f["item"] == "column_stale"}
+    assert f"column:{running.pk}" in stale
+    assert f"column:{ended.pk}" not in stale

@@ -92,7 +92,7 @@ class HomePage(RenderedPage):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ColumnPage"]
+    subpage_types = ["pages.ColumnPage", "topics.TopicColumnPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -180,7 +180,7 @@ class ColumnPage(RenderedPage):
         ),
     ]
     parent_page_types = ["pages.HomePage", "pages.ColumnPage"]
-    subpage_types = ["pages.ArticlePage", "pages.ColumnPage"]
+    subpage_types = ["pages.ArticlePage", "pages.ColumnPage", "topics.TopicColumnPage"]
     base_form_class = ColumnPageForm
     page_size = 20
 
