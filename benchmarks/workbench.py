@@ -36,7 +36,7 @@ def add_departments(start, count, rng):
     from django.utils import timezone
     from portal.accounts.models import User
     from portal.homepage_requests.models import HomepageRequest
-    from portal.models import PublishedItem
+    from portal.models import PluginSetting, PublishedItem
 
     from plugins.disclosure.models import Application
     from plugins.inspection.models import Finding
@@ -51,6 +51,9 @@ def add_departments(start, count, rng):
                                 kind="bureau", organization_code=f"{7218000 + index:09d}")
         department.auto_create_schema = False
         department.save()
+        # 征集调查 keeps its work in each department's schema (read centrally in one UNION query),
+        # which these schema-less departments do not have: it is off for them.
+        PluginSetting.objects.create(department=department, plugin="consultation", enabled=False)
         for n in range(5):
             Letter.objects.create(subject=f"来信{index}-{n}", content="请答复", name="张三", department=department,
                                   status=Letter.Status.FORWARDED, due_date=today + timedelta(days=rng.randint(-5, 10)))

@@ -11,30 +11,70 @@ RESULT_DAYS = 30
 ADMIN = "/admin/plugins/consultation/"
 
 
-def work_lines(department, central=False) -> list[Line]:
+def work_lines(department) -> list[Line]:
     """Inside `department`'s schema: 待审核意见 first, then 待发布结果, oldest first."""
     now = timezone.now()
-    where = f"{department.name} · " if central else ""
-    prefix = f"{department.base_url}" if central else ""
     lines = []
     pending = (Consultation.objects.filter(published_at__isnull=False)
                .annotate(pending=Count("submissions", filter=Q(submissions__status=Submission.Status.PENDING)))
                .filter(pending__gt=0).order_by("ends_at", "id"))
     for consultation in pending:
-        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}{ADMIN}{consultation.pk}/",
+        lines.append(Line(text=consultation.title, url=f"{ADMIN}{consultation.pk}/",
                           meta=f"待审核意见 {consultation.pending} 条", department=department.name))
     waiting = Consultation.objects.filter(published_at__isnull=False, result_published_at__isnull=True,
                                           ends_at__lte=now).order_by("ends_at", "id")
     for consultation in waiting:
         days = (now - consultation.ends_at).days
-        tone = TONE_DANGER if days > RESULT_DAYS else TONE_WARNING if days > RESULT_DAYS - 7 else ""
-        lines.append(Line(text=f"{where}{consultation.title}", url=f"{prefix}{ADMIN}{consultation.pk}/",
-                          meta=f"待发布结果，已结束 {days} 天", tone=tone, department=department.name))
+        lines.append(Line(text=consultation.title, url=f"{ADMIN}{consultation.pk}/",
+                          meta=f"待发布结果，已结束 {days} 天", tone=_tone(days), department=department.name))
     return lines
 
 
+def central_lines(departments) -> list[Line]:
+    """The same lines over many departments in ONE query (a UNION ALL over their schemas), so the
+    central 工作台 costs the same however many departments there are."""
+    from django.db import connection
+    from psycopg import sql
+
+    if not departments:
+        return []
+    consultation, submission = Consultation._meta.db_table, Submission._meta.db_table
+    parts = []
+    for index, department in enumerate(departments):
+        schema = sql.Identifier(department.schema_name)
+        parts.append(sql.SQL(
+            "SELECT {index} AS d, 0 AS kind, c.id, c.title, c.ends_at, count(s.id) AS pending "
+            "FROM {schema}.{consultation} c JOIN {schema}.{submission} s "
+            "ON s.consultation_id = c.id AND s.status = %(pending)s "
+            "WHERE c.published_at IS NOT NULL GROUP BY c.id "
+            "UNION ALL SELECT {index}, 1, c.id, c.title, c.ends_at, 0 FROM {schema}.{consultation} c "
+            "WHERE c.published_at IS NOT NULL AND c.result_published_at IS NULL AND c.ends_at <= %(now)s"
+        ).format(index=sql.Literal(index), schema=schema, consultation=sql.Identifier(consultation),
+                 submission=sql.Identifier(submission)))
+    query = sql.SQL(" UNION ALL ").join(parts) + sql.SQL(" ORDER BY d, kind, ends_at, id")
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), {"pending": Submission.Status.PENDING, "now": now})
+        rows = cursor.fetchall()
+    lines = []
+    for index, kind, pk, title, ends_at, pending in rows:
+        department = departments[index]
+        url = f"{department.base_url}{ADMIN}{pk}/"
+        if kind == 0:
+            lines.append(Line(text=f"{department.name} · {title}", url=url, meta=f"待审核意见 {pending} 条",
+                              department=department.name))
+        else:
+            days = (now - ends_at).days
+            lines.append(Line(text=f"{department.name} · {title}", url=url, meta=f"待发布结果，已结束 {days} 天",
+                              tone=_tone(days), department=department.name))
+    return lines
+
+
+def _tone(days: int) -> str:
+    return TONE_DANGER if days > RESULT_DAYS else TONE_WARNING if days > RESULT_DAYS - 7 else ""
+
+
 def consultation_panel(department, request):
-    from django_tenants.utils import tenant_context
     from portal.plugins import is_enabled
 
     from tenants.admin_views import is_central_admin
@@ -45,11 +85,7 @@ def consultation_panel(department, request):
     if scope.central:
         if not is_central_admin(request.user):
             return None
-        lines = []
-        for each in scope.departments:
-            if is_enabled(each, "consultation"):
-                with tenant_context(each):
-                    lines.extend(work_lines(each, central=True))
+        lines = central_lines([each for each in scope.departments if is_enabled(each, "consultation")])
         more_url = ""
     elif may_manage(request):
         lines, more_url = work_lines(department), ADMIN

@@ -1,7 +1,6 @@
 """待审核提问 on the 工作台: questions the public sent to interviews that are announced or live."""
 
 from django.db.models import Count
-from portal.accounts.roles import roles_on_this_site
 from portal.plugins import is_enabled
 from portal.workbench import LINES_PER_PANEL, TONE_WARNING, Line, Panel, scope_of
 
@@ -19,14 +18,24 @@ def questions_panel(request):
         # A department that switched the plugin off has no interviews to moderate.
         department_ids = [d.pk for d in scope.departments if is_enabled(d, "interviews")]
         waiting = waiting.filter(interview__department__in=department_ids)
-    elif roles_on_this_site(request):
+    elif scope.roles:
         waiting = waiting.filter(interview__department=scope.department)
     else:
         return None
+    summary, total = {}, None
+    if scope.central:
+        # The total and every department's count in one grouped query.
+        summary = {department_id: {"待审核提问": 0} for department_id in department_ids}
+        total = 0
+        for department_id, count in waiting.order_by().values_list("interview__department").annotate(n=Count("id")):
+            summary[department_id] = {"待审核提问": count}
+            total += count
     waiting = waiting.select_related("interview__department").order_by("submitted_at", "id")
-    total = waiting.count()
+    shown = list(waiting[:LINES_PER_PANEL])
+    if total is None:
+        total = len(shown) if len(shown) < LINES_PER_PANEL else waiting.count()
     lines = []
-    for question in waiting[:LINES_PER_PANEL]:
+    for question in shown:
         interview = question.interview
         where = f"{interview.department.name} · " if scope.central else ""
         lines.append(Line(
@@ -37,11 +46,6 @@ def questions_panel(request):
             tone=TONE_WARNING if interview.status == Interview.Status.LIVE else "",
             department=interview.department.name,
         ))
-    summary = {}
-    if scope.central:
-        summary = {department_id: {"待审核提问": 0} for department_id in department_ids}
-        for department_id, count in (waiting.order_by().values_list("interview__department").annotate(n=Count("id"))):
-            summary[department_id] = {"待审核提问": count}
     return Panel(
         key="interview_questions", title="待审核提问", order=45, lines=lines, total=total,
         empty_text="没有待审核的访谈提问。", more_url="/admin/plugins/interviews/", summary=summary,

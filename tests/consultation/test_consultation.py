@@ -466,6 +466,13 @@ def test_the_central_workbench_shows_every_departments_consultation_work(db, dep
     home = login("center_admin").get("/admin/", HTTP_HOST="www.localhost").content.decode()
     assert "区教育局 · 教育局待审核的征集" in home
     assert f'{departments["jyj"].base_url}{ADMIN}{consultation.pk}/' in home
+    # One query over every department's schema, however many there are.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        login("center_admin").get("/admin/", HTTP_HOST="www.localhost")
+    assert len([q for q in queries if "consultation_consultation" in q["sql"]]) == 1
 
 
 def test_demo_content_gives_an_open_consultation_and_a_survey_with_its_result(db, departments):
