@@ -76,6 +76,8 @@ def unavailable_response(request) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     # One warning line below instead of Django's error with a stack trace per failed request.
     response._has_been_logged = True
+    # The page cache answers such a request with its last copy of the page, when it has one.
+    response.database_unavailable = True
     return response
 
 

@@ -189,9 +189,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if request.method != "GET":
             return self._not_shared(request, response)
-        if response.status_code >= 500:
-            # A failed render (the database away) stores nothing, and a visitor who would have had
-            # the page a moment ago still gets the last copy.
+        if getattr(response, "database_unavailable", False):
+            # A render that failed because the database is away stores nothing, and a visitor who
+            # would have had the page a moment ago still gets the last copy.
             if stale is not None and not stale.get("pass"):
                 return self._serve(request, stale, "STALE")
             return self._not_shared(request, response)
