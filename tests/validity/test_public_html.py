@@ -13,10 +13,14 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 from portal.accounts.models import User
+from wagtail.models import Page
 
 from tests.conftest import host
+from tests.consultation.test_consultation import open_consultation
+from tests.consultation.test_consultation import publish as consultation_publish
 from tests.disclosure.helpers import make_entry
 from tests.interviews.test_html import interview_pages
+from tests.interviews.test_interviews import make_interview
 from tests.mailbox.test_mailbox import letter_data, open_form, write_letter
 from tests.nu import nu_errors
 
@@ -47,7 +51,7 @@ def rich_article(department, column_slug="news"):
         column.save_revision().publish()
         image = get_image_model().objects.create(title="校园示意图", file=get_test_image_file())
         article = ArticlePage(
-            title="带图片和附件的文章", slug="with-attachments", summary="有图片，有附件。",
+            title="带图片和附件的样例文章", slug="with-attachments", summary="有图片，有附件。",
             publish_time=datetime(2026, 11, 25, 9, 0, 30, 123456, tzinfo=SHANGHAI),
             body=json.dumps([
                 {"type": "text", "value": "<h2>一、概况</h2><p>正文<b>加粗</b>。</p><ul><li>一项</li></ul>"},
@@ -61,7 +65,7 @@ def rich_article(department, column_slug="news"):
             title="附件一", file=ContentFile(pdf_bytes("附件一"), name="attachment.pdf"))
         article.attachments.add(ArticleAttachment(document=document, title="附件一"))
         article.save_revision().publish()
-        return article.url_path.split("/", 2)[2].rstrip("/")
+        return article.url_path.split("/", 2)[2].rstrip("/"), article.pk
 
 
 def published_letter(departments) -> int:
@@ -108,8 +112,9 @@ def newmedia_account(departments):
                            opened_on=date(2020, 1, 1), status=Account.Status.OPERATING)
 
 
-def test_main_public_pages_are_valid_html(departments, tmp_path):
+def test_main_public_pages_are_valid_html(departments, tmp_path, settings):
     from search import rebuild
+    from search.service import forget_es_state
     from tests.search.conftest import refresh_index
     from themes.services import schedule_mode
 
@@ -122,34 +127,44 @@ def test_main_public_pages_are_valid_html(departments, tmp_path):
         return pages[name]
 
     articles = {prefix: rich_article(departments[prefix]) for prefix in ("www", "jyj")}
+    # The index is shared with later tests and outlives this test's transaction: what is indexed
+    # from it here is taken out again below, before anything else is created.
+    rebuild.rebuild()
+    refresh_index()
+    try:
+        # Search lives on the portal (a department's search box leads there with its chip set).
+        assert "带图片和附件的" in get("search results", "www", "/search/?q=样例")
+        get("search nothing", "www", "/search/?q=zzqqxx不存在的词")
+        get("search correction", "www", "/search/?q=样列")
+        get("search department", "www", "/search/?q=样例&department=jyj")
+        elderly = Client()
+        for prefix in ("www", "jyj"):
+            get(f"{prefix} home", prefix, "/")
+            get(f"{prefix} home plain", prefix, "/?plain=1")
+            elderly.get("/theme/mode/elderly/on/?next=/", HTTP_HOST=host(prefix))
+            assert "mode-elderly" in get(f"{prefix} home elderly", prefix, "/", client=elderly)
+            get(f"{prefix} column", prefix, "/news/")
+            get(f"{prefix} column page 2", prefix, "/news/?page=2")
+            article = get(f"{prefix} article", prefix, f"/{articles[prefix][0]}/")
+            assert "附件一" in article and "<img" in article and "<table" in article
+            get(f"{prefix} site map", prefix, "/sitemap/")
+            get(f"{prefix} about", prefix, "/about-site/")
+            get(f"{prefix} 404", prefix, "/no-such-page/", status=404)
+    finally:
+        for prefix, (_, pk) in articles.items():
+            with tenant_context(departments[prefix]):
+                Page.objects.get(pk=pk).delete()
+        rebuild.rebuild()
+        refresh_index()
     make_entry(departments["jyj"], "关于印发学校安全管理办法的通知", attachment_title="安全管理办法")
     entry = make_entry(departments["jyj"], "教育局2026年部门预算", attachment_title="预算表")
     report = annual_report(departments["jyj"])
     letter = published_letter(departments)
     topic = topic_column(departments["www"])
     newmedia_account(departments)
-    rebuild.rebuild()
-    refresh_index()
 
-    elderly = Client()
-    for prefix in ("www", "jyj"):
-        get(f"{prefix} home", prefix, "/")
-        get(f"{prefix} home plain", prefix, "/?plain=1")
-        elderly.get("/theme/mode/elderly/on/?next=/", HTTP_HOST=host(prefix))
-        assert "mode-elderly" in get(f"{prefix} home elderly", prefix, "/", client=elderly)
-        get(f"{prefix} column", prefix, "/news/")
-        get(f"{prefix} column page 2", prefix, "/news/?page=2")
-        article = get(f"{prefix} article", prefix, f"/{articles[prefix]}/")
-        assert "附件一" in article and "<img" in article and "<table" in article
-        get(f"{prefix} site map", prefix, "/sitemap/")
-        get(f"{prefix} about", prefix, "/about-site/")
-        get(f"{prefix} 404", prefix, "/no-such-page/", status=404)
-        get(f"{prefix} reports", prefix, "/catalogue/reports/")
-    # Search lives on the portal (a department's search box leads there with its chip set).
-    get("search results", "www", "/search/?q=样例")
-    get("search nothing", "www", "/search/?q=zzqqxx不存在的词")
-    get("search correction", "www", "/search/?q=样列")
-    get("search department", "www", "/search/?q=样例&department=jyj")
+    get("www reports", "www", "/catalogue/reports/")
+    get("jyj reports", "jyj", "/catalogue/reports/")
     get("www catalogue", "www", "/catalogue/")
     get("jyj catalogue", "jyj", "/catalogue/")
     get("jyj catalogue filtered", "jyj", "/catalogue/?q=预算&year=2026")
@@ -173,12 +188,23 @@ def test_main_public_pages_are_valid_html(departments, tmp_path):
     get("www query result", "www", f"/mailbox/query/?code={code}")
     get("www newmedia", "www", "/newmedia/")
     get("www topic", "www", topic)
+    consultation = open_consultation(login("jyj_editor"), title="关于校服采购的意见征集")
+    consultation_publish(login("jyj_editor"), consultation)
     get("jyj consultations", "jyj", "/consultations/")
+    get("jyj consultation", "jyj", f"/consultations/{consultation.pk}/")
+    get("jyj consultation form", "jyj", f"/consultations/{consultation.pk}/take-part/")
+    # A start time to the microsecond, as one saved by code (not the admin form) has.
+    exact = make_interview(departments["jyj"], title="精确到微秒的访谈",
+                           starts_at=datetime(2026, 12, 11, 10, 0, 0, 654321, tzinfo=SHANGHAI))
+    get("jyj interview exact time", "jyj", f"/interviews/{exact.pk}/")
     get("jyj interaction", "jyj", "/interaction/")
     pages.update({f"jyj {name}": html for name, html in interview_pages(departments).items()})
     schedule_mode("grey", timezone.now() - timedelta(minutes=1), timezone.now() + timedelta(hours=1), user=None)
     for prefix in ("www", "jyj"):
         assert "mode-grey" in get(f"{prefix} home grey", prefix, "/")
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    forget_es_state()
+    assert "样例" in get("search without elasticsearch", "www", "/search/?q=样例")
     too_many_fields = "&".join(f"f{n}=1" for n in range(1100))  # Django refuses it as a bad request
     get("400", "www", f"/search/?{too_many_fields}", status=400)
 
