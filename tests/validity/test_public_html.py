@@ -27,6 +27,8 @@ from tests.nu import nu_errors
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WWW, JYJ = host("www"), host("jyj")
+# Not pages: files, feeds, mode switches (redirects) and the admin.
+SKIPPED_LINKS = ("/static/", "/media/", "/documents/", "/theme/", "/admin/", "/feeds/", "/captcha/")
 
 
 def login(username) -> Client:
@@ -156,6 +158,13 @@ def test_main_public_pages_are_valid_html(departments, tmp_path, settings):
             get(f"{prefix} site map", prefix, "/sitemap/")
             get(f"{prefix} about", prefix, "/about-site/")
             get(f"{prefix} 404", prefix, "/no-such-page/", status=404)
+            # Beyond the named types: every page of its own site the homepage links to.
+            for link in sorted(set(re.findall(r'href="(/[^"#]*)"', pages[f"{prefix} home"]))):
+                if not link.startswith(SKIPPED_LINKS):
+                    response = Client().get(link.replace("&amp;", "&"), HTTP_HOST=host(prefix))
+                    assert response.status_code < 500, f"{prefix}{link} 答复 {response.status_code}"
+                    if response["Content-Type"].startswith("text/html") and not response.has_header("Location"):
+                        pages[f"{prefix} linked {link}"] = response.content.decode()
     finally:
         for prefix, (_, pk) in articles.items():
             with tenant_context(departments[prefix]):
