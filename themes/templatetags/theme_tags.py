@@ -2,6 +2,7 @@
 version's image-to-text rule and the previous/next article links."""
 
 import re
+from datetime import date, datetime
 
 from django import template
 from django.db import models
@@ -23,7 +24,15 @@ def pubdate(value):
 
 @register.filter
 def isotime(value):
-    return timezone.localtime(value).isoformat() if value else ""
+    """The `datetime` attribute of every <time>: ISO 8601 in local time to the second; HTML
+    allows at most three digits of a fraction, and a visitor never needs one."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 @register.simple_tag(takes_context=True)
