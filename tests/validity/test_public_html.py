@@ -143,6 +143,11 @@ def test_main_public_pages_are_valid_html(departments, tmp_path, settings):
         get("search department", "www", "/search/?q=样例&department=jyj")
         get("search by date page 2", "www", "/search/?q=样例&sort=date&page=2")
         get("search invalid", "www", "/search/?q=样例&year=abc&page=-1", status=None)
+        # An aggregated column: the portal's 政策解读 gathering every department's news.
+        from tests.aggregation.test_aggregated_columns import aggregate
+
+        aggregate(departments["www"], "interpretations", aggregate_column_type="news")
+        assert "区教育局" in get("www aggregated column", "www", "/interpretations/")
         elderly = Client()
         for prefix in ("www", "jyj"):
             get(f"{prefix} home", prefix, "/")
@@ -251,3 +256,38 @@ def test_column_feeds_parse_cleanly_with_their_articles(departments, prefix, kin
     assert samples == [f"{department.name}{column}样例{n}" for n in (1, 2, 3)]
     assert all(entry.link.startswith(f"http://{host(prefix)}/news/sample-") and entry.published_parsed
                for entry in feed.entries)
+
+
+def test_sitemaps_follow_sitemaps_org(departments):
+    """The portal's sitemap index and every file it names: well-formed XML in the sitemaps.org
+    namespace, absolute URLs on the site's own host, W3C datetimes, at most 50,000 URLs a file."""
+    import xml.etree.ElementTree as ElementTree
+    from datetime import datetime
+    from urllib.parse import urlsplit
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    rich_article(departments["jyj"])
+    index = Client().get("/sitemap.xml", HTTP_HOST=host("www"))
+    assert index.status_code == 200 and index["Content-Type"].startswith(("application/xml", "text/xml"))
+    root = ElementTree.fromstring(index.content)
+    assert root.tag == f"{namespace}sitemapindex"
+    files = [entry.findtext(f"{namespace}loc") for entry in root.findall(f"{namespace}sitemap")]
+    assert {urlsplit(url).hostname.split(".")[0] for url in files} >= {"www", "jyj", "wjj"}
+    urls = 0
+    for url in files:
+        parts = urlsplit(url)
+        answer = Client().get(parts.path + (f"?{parts.query}" if parts.query else ""), HTTP_HOST=parts.netloc)
+        assert answer.status_code == 200, url
+        listing = ElementTree.fromstring(answer.content)
+        assert listing.tag == f"{namespace}urlset", url
+        entries = listing.findall(f"{namespace}url")
+        assert len(entries) <= 50_000
+        for entry in entries:
+            loc = entry.findtext(f"{namespace}loc")
+            assert urlsplit(loc).netloc == parts.netloc and urlsplit(loc).scheme in ("http", "https"), loc
+            modified = entry.findtext(f"{namespace}lastmod")
+            if modified:
+                datetime.fromisoformat(modified)  # a W3C datetime with its offset
+                assert "T" not in modified or modified[-6] in "+-" or modified.endswith("Z"), modified
+        urls += len(entries)
+    assert urls > 0
