@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 ALLOWED = {
     "PDF", "DOCX", "DOC", "TXT", "WPS", "OFD", "XLS", "XLSX", "ZIP", "RAR", "JPG", "JPEG", "PNG", "WEBP", "GIF",
     "SVG", "URL", "HTTP", "HTTPS", "MB", "KB", "GB", "ID", "ICP", "TOTP", "RSS", "API", "IP", "HTML", "CSV", "QR",
-    "Atom", "Word", "Excel", "Tab", "Ctrl", "Shift", "Alt", "Enter", "Esc", "Cmd",
+    "Atom", "Word", "Excel", "Tab", "Ctrl", "Shift", "Alt", "Enter", "Esc", "Cmd", "Cookie",
 }
 ENGLISH = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Addresses and account names (`jyj_editor`, `two_hats`) are what people type, not English.
@@ -147,7 +147,9 @@ def department_screens(prefix):
         f"/admin/pages/add/pages/articlepage/{news}/", f"/admin/pages/{news}/edit/", f"/admin/pages/{article}/history/",
         "/admin/documents/", "/admin/images/", "/admin/guide/", "/admin/plugins/mailbox/",
         "/admin/plugins/disclosure/", "/admin/plugins/inspection/", "/admin/homepage-requests/",
-        "/admin/timeliness/", "/admin/account/",
+        "/admin/timeliness/", "/admin/account/", "/admin/sharing/", "/admin/sharing/new/",
+        "/admin/sharing/received/", "/admin/sharing/library/", "/admin/plugins/consultation/",
+        "/admin/plugins/consultation/new/", "/admin/plugins/interviews/", "/admin/visits/",
     ]
 
 
@@ -205,7 +207,12 @@ def test_centre_meets_no_english(live_server_url, browser, no_authenticator):
     found = _walk(page, base, [
         "/admin/", "/admin/?department=jyj", "/admin/departments/", "/admin/people/", "/admin/plugins/inspection/",
         "/admin/plugins/mailbox/", "/admin/homepage-requests/review/", "/admin/theme/", "/admin/guide/",
-        "/admin/groups/", "/admin/workflows/list/", *centre_screens("www"),
+        "/admin/groups/", "/admin/workflows/list/", "/admin/visits/", "/admin/newmedia/accounts/",
+        "/admin/newmedia/accounts/new/", "/admin/newmedia/figures/", "/admin/newmedia/figures/import/",
+        "/admin/plugins/inspection/bulletins/", "/admin/plugins/inspection/rectifications/",
+        "/admin/plugins/inspection/report/?start=2026-01-01&end=2026-12-31", "/admin/sharing/statistics/",
+        "/admin/sharing/library/",
+        *centre_screens("www"),
     ])
     # The same screens on a department's site, where the centre's administrator also works.
     jyj = live_server_url.format(prefix="jyj")
