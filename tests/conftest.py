@@ -99,6 +99,45 @@ def _make_district():
     for department in (portal, education, health):
         with tenant_context(department):
             _publish_sample_articles(department)
+    _enter_next_years_schedule()
+
+
+# The district's administrator enters next year's 节假日安排 when the State Council publishes it
+# (late in the year), before the calendar package knows it. Deadlines of letters and applications
+# received in December run into that year, so the test district has it entered like a real one
+# would: 元旦 as the only holiday, as far as the tests need to know.
+NEXT_YEAR_HOLIDAYS = [(1, 1, "元旦")]
+
+
+@pytest.fixture
+def year_2027_not_entered(db):
+    """For tests of a year nobody has entered yet: 2027 as it was before the test district entered
+    it (undone with the test's transaction)."""
+    from portal.workcalendar.models import CalendarDay, CalendarYear
+
+    # Without the model signals: they would queue this transaction's one "calendar changed"
+    # notice now, and the test's own entries of the year would then not be noticed.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {CalendarYear._meta.db_table} WHERE year = 2027")
+        cursor.execute(f"DELETE FROM {CalendarDay._meta.db_table} WHERE date >= '2027-01-01' AND date < '2028-01-01'")
+
+
+def _enter_next_years_schedule():
+    from datetime import date
+
+    import chinese_calendar
+    from django.utils import timezone
+    from portal.workcalendar.models import CalendarDay, CalendarYear
+
+    year = timezone.localdate().year + 1
+    try:
+        chinese_calendar.is_workday(date(year, 1, 4))
+        return  # the package knows it
+    except NotImplementedError:
+        pass
+    CalendarYear.objects.create(year=year, source=f"测试区录入的{year}年节假日安排")
+    for month, day, name in NEXT_YEAR_HOLIDAYS:
+        CalendarDay.objects.create(date=date(year, month, day), kind=CalendarDay.Kind.HOLIDAY, name=name)
 
 
 def _publish_sample_articles(department):

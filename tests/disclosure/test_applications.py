@@ -107,7 +107,7 @@ def test_a_late_answer_counts_as_overdue(application, head):
     assert application.is_overdue()
 
 
-def test_a_year_without_a_schedule_is_flagged_not_guessed(departments):
+def test_a_year_without_a_schedule_is_flagged_not_guessed(departments, year_2027_not_entered):
     late = applications.submit(department=departments["jyj"], data=applicant_data(), received_on=date(2026, 12, 21))
     assert late.due_date is None and late.calendar_missing_year == 2027
     assert "缺少 2027 年的节假日安排" in applications.deadline_explanation(late)
@@ -277,7 +277,8 @@ def test_head_extends_and_records_completion_through_the_admin(db, departments):
         "submit", "completion_request", "completion_received", "extend"]
 
 
-def test_entering_the_missing_year_computes_the_deadline(db, departments, django_capture_on_commit_callbacks):
+def test_entering_the_missing_year_computes_the_deadline(db, departments, django_capture_on_commit_callbacks,
+                                                       year_2027_not_entered):
     late = applications.submit(department=departments["jyj"], data=applicant_data(), received_on=date(2026, 12, 21))
     assert late.due_date is None
     admin = login("center_admin")

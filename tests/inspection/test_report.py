@@ -174,7 +174,7 @@ def test_report_screen_and_exports(year):
 
     workbook = load_workbook(io.BytesIO(centre.get(f"{ADMIN}report.xlsx", YEAR, HTTP_HOST="www.localhost").content))
     assert workbook.sheetnames == ["绩效排名", "栏目发布", "栏目更新", "未审核发布", "政务邮箱", "依申请公开",
-                                   "巡检问题", "通报批评"]
+                                   "信息报送", "巡检问题", "通报批评"]
     ranking = list(workbook["绩效排名"].iter_rows(values_only=True))
     assert ranking[0][:3] == ("名次", "单位", "绩效得分")
     education = next(row for row in ranking if row[1] == "区教育局")

@@ -54,7 +54,8 @@ def test_a_letter_before_the_national_day_holiday(db, departments):
     assert "2026-09-30 收到，5 个工作日后为 2026-10-13" in service.deadline_explanation(letter)
 
 
-def test_calendar_changed_recomputes_open_letters(db, departments, mailoutbox, django_capture_on_commit_callbacks):
+def test_calendar_changed_recomputes_open_letters(db, departments, mailoutbox, django_capture_on_commit_callbacks,
+                                                 year_2027_not_entered):
     User.objects.filter(username="center_admin").update(email="centre@example.gov.cn")
     with django_capture_on_commit_callbacks(execute=True):
         late = letter_for(departments["jyj"], date(2026, 12, 28))

@@ -284,7 +284,7 @@ def test_deadline_vectors(db, departments, received, due):
     assert letter.due_date == due and letter.calendar_missing_year is None
 
 
-def test_deadline_in_a_year_without_calendar_is_flagged(db, departments):
+def test_deadline_in_a_year_without_calendar_is_flagged(db, departments, year_2027_not_entered):
     letter = _received(date(2026, 12, 28))
     service.forward(letter, departments["jyj"], None)
     letter.refresh_from_db()

@@ -76,8 +76,9 @@ def test_an_ended_topic_no_longer_has_to_be_updated_but_a_running_one_does(depar
     from zoneinfo import ZoneInfo
 
     from django.utils import timezone
-    from plugins.inspection.checks import column_checks
     from portal.pages.models import ArticlePage
+
+    from plugins.inspection.checks import column_checks
 
     today = timezone.localdate()
     with tenant_context(departments["jyj"]):
