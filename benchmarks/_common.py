@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,21 @@ def stop(processes) -> None:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def wrk_figures(output: str) -> dict:
+    """Requests per second, p50/p99 and errors (socket errors and non-2xx/3xx answers) from the
+    output of `wrk --latency`."""
+
+    def latency_ms(label: str) -> float:
+        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = sum(int(number) for number in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
+        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+    }

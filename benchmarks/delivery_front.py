@@ -20,7 +20,6 @@ Usage: python benchmarks/delivery_front.py [--duration 5] [--runs 3] [--publishe
 
 import argparse
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -31,7 +30,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database
+from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database, wrk_figures
 
 SERVER_CORE, CLIENT_CORE = "1", "0"
 STORE_PORT = int(os.environ.get("BENCH_STORE_PORT", "56391"))
@@ -97,19 +96,7 @@ def run_wrk(url: str, host: str, duration: int, connections: int = 8, script: Pa
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=duration + 60)
-
-    def latency_ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    errors = sum(int(number) for number in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
-    }
+    return wrk_figures(output)
 
 
 def measure(url: str, host: str, duration: int, runs: int) -> dict:

@@ -16,7 +16,6 @@ Usage: python benchmarks/visit_counting.py [--duration 5] [--runs 3]
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import ROOT, save, use_benchmark_database
+from _common import ROOT, save, use_benchmark_database, wrk_figures
 from delivery_front import ARTICLE_PATH, CLIENT_CORE, build_data, gunicorn, wait_for
 
 COUNTING_SETTINGS = """from portal.settings.dev import *  # noqa
@@ -53,19 +52,7 @@ def run_wrk(url: str, host: str, duration: int, script: Path) -> dict:
     command = ["taskset", "-c", CLIENT_CORE, "wrk", "-t1", "-c8", f"-d{duration}s", "--latency", "--timeout", "10s",
                "-H", f"Host: {host}", "-H", f"User-Agent: {BROWSER}", "-s", str(script), url]
     output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
-
-    def latency_ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    errors = sum(int(number) for number in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
-    }
+    return wrk_figures(output)
 
 
 def counted_views(host: str) -> int:
