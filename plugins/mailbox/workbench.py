@@ -27,7 +27,8 @@ def letters_panel(request):
         # from receipt whoever holds a letter: those nobody forwarded are late at the centre,
         # counted on the portal's row.
         today = timezone.localdate()
-        centre = centre_department()
+        # The portal (the centre's site) from the site list the scope has already read.
+        centre = next((site for site in scope.sites if site.is_portal), None) or centre_department()
         summary = {department_id: {"超期来信": 0} for department_id in scope.department_ids}
         total = 0
         holder = Coalesce("department_id", Value(centre.pk)) if centre else F("department_id")

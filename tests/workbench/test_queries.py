@@ -17,6 +17,8 @@ WWW = {"HTTP_HOST": "www.localhost"}
 def _add_departments(count, start=0):
     """Departments with open letters, applications and findings; no schema (the 工作台 reads the
     public tables only, never a department's schema)."""
+    from portal.models import PluginSetting
+
     from plugins.disclosure.models import Application
     from plugins.inspection.models import Finding
     from plugins.mailbox.models import Letter
@@ -29,6 +31,8 @@ def _add_departments(count, start=0):
                                 kind="bureau", organization_code=f"{7219000 + index:09d}")
         department.auto_create_schema = False
         department.save()
+        # 征集调查 keeps its work in each department's schema, which these departments lack.
+        PluginSetting.objects.create(department=department, plugin="consultation", enabled=False)
         Letter.objects.create(subject=f"扩展来信{index}", content="请答复", name="张三", department=department,
                               status=Letter.Status.FORWARDED, due_date=today + timedelta(days=index % 7 - 3))
         Application.objects.create(department=department, applicant_type="person", name="李四", id_number="x",

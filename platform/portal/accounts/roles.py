@@ -129,7 +129,7 @@ def is_office_admin(user) -> bool:
     """
     return bool(
         user is not None and user.is_authenticated and user.is_active
-        and CentralRoleAssignment.objects.filter(user=user, role=CentralRole.OFFICE_ADMIN).exists()
+        and CentralRole.OFFICE_ADMIN in user.central_role_names()
     )
 
 
