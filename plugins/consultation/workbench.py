@@ -1,7 +1,6 @@
 """征集调查 on the 工作台: opinions waiting for moderation and closed consultations waiting for
 their 结果反馈 (red once past the 30 days the inspection allows)."""
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from portal.workbench import LINES_PER_PANEL, TONE_DANGER, TONE_WARNING, Line, Panel, scope_of
 
@@ -11,28 +10,11 @@ RESULT_DAYS = 30
 ADMIN = "/admin/plugins/consultation/"
 
 
-def work_lines(department) -> list[Line]:
-    """Inside `department`'s schema: 待审核意见 first, then 待发布结果, oldest first."""
-    now = timezone.now()
-    lines = []
-    pending = (Consultation.objects.filter(published_at__isnull=False)
-               .annotate(pending=Count("submissions", filter=Q(submissions__status=Submission.Status.PENDING)))
-               .filter(pending__gt=0).order_by("ends_at", "id"))
-    for consultation in pending:
-        lines.append(Line(text=consultation.title, url=f"{ADMIN}{consultation.pk}/",
-                          meta=f"待审核意见 {consultation.pending} 条", department=department.name))
-    waiting = Consultation.objects.filter(published_at__isnull=False, result_published_at__isnull=True,
-                                          ends_at__lte=now).order_by("ends_at", "id")
-    for consultation in waiting:
-        days = (now - consultation.ends_at).days
-        lines.append(Line(text=consultation.title, url=f"{ADMIN}{consultation.pk}/",
-                          meta=f"待发布结果，已结束 {days} 天", tone=_tone(days), department=department.name))
-    return lines
-
-
-def central_lines(departments) -> list[Line]:
-    """The same lines over many departments in ONE query (a UNION ALL over their schemas), so the
-    central 工作台 costs the same however many departments there are."""
+def work_lines(departments, central=True) -> list[Line]:
+    """待审核意见 first, then 待发布结果, oldest first, per department, in ONE query (a UNION ALL
+    over the departments' schemas), so the central 工作台 costs the same however many departments
+    there are; a department's own 工作台 asks for itself alone (`central=False`: relative links,
+    no department name)."""
     from django.db import connection
     from psycopg import sql
 
@@ -59,14 +41,14 @@ def central_lines(departments) -> list[Line]:
     lines = []
     for index, kind, pk, title, ends_at, pending in rows:
         department = departments[index]
-        url = f"{department.base_url}{ADMIN}{pk}/"
+        url = f"{department.base_url if central else ''}{ADMIN}{pk}/"
+        text = f"{department.name} · {title}" if central else title
         if kind == 0:
-            lines.append(Line(text=f"{department.name} · {title}", url=url, meta=f"待审核意见 {pending} 条",
-                              department=department.name))
+            lines.append(Line(text=text, url=url, meta=f"待审核意见 {pending} 条", department=department.name))
         else:
             days = (now - ends_at).days
-            lines.append(Line(text=f"{department.name} · {title}", url=url, meta=f"待发布结果，已结束 {days} 天",
-                              tone=_tone(days), department=department.name))
+            lines.append(Line(text=text, url=url, meta=f"待发布结果，已结束 {days} 天", tone=_tone(days),
+                              department=department.name))
     return lines
 
 
@@ -85,10 +67,10 @@ def consultation_panel(department, request):
     if scope.central:
         if not is_central_admin(request.user):
             return None
-        lines = central_lines([each for each in scope.departments if is_enabled(each, "consultation")])
+        lines = work_lines([each for each in scope.departments if is_enabled(each, "consultation")])
         more_url = ""
     elif may_manage(request):
-        lines, more_url = work_lines(department), ADMIN
+        lines, more_url = work_lines([department], central=False), ADMIN
     else:
         return None
     return Panel(
