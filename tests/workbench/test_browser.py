@@ -76,9 +76,9 @@ def _log_in(page, base, username, secrets=None):
     assert "/admin/login/" not in page.url, f"{username} 登录失败"
 
 
-def _english_words(page) -> set[str]:
-    """English words a person reads on the page: visible text, the tab title, placeholders,
-    button labels and the expanded sidebar's labels."""
+def _english_words(page) -> dict[str, str]:
+    """English words a person reads on the page (visible text, the tab title, placeholders,
+    button labels and the expanded sidebar's labels), each with the text around it."""
     texts = page.evaluate("""() => {
         const parts = [document.title, document.body.innerText];
         for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], input[type=submit]')) {
@@ -90,7 +90,9 @@ def _english_words(page) -> set[str]:
         return parts.join('\\n');
     }""")
     texts = HOSTS_AND_NAMES.sub(" ", texts)
-    return {word for word in ENGLISH.findall(texts) if word not in ALLOWED and word.upper() not in ALLOWED}
+    # Each word with the text around it, so a failure says where on the screen it was.
+    return {match[0]: texts[max(0, match.start() - 20):match.end() + 20].replace("\n", " ")
+            for match in ENGLISH.finditer(texts) if match[0] not in ALLOWED and match[0].upper() not in ALLOWED}
 
 
 def _settled(page, pending, path, seconds=30):
@@ -111,7 +113,7 @@ def _settled(page, pending, path, seconds=30):
     raise AssertionError(f"{path} 的请求 {seconds} 秒内没有完成：{sorted(pending)}")
 
 
-def _walk(page, base, paths) -> dict[str, set[str]]:
+def _walk(page, base, paths) -> dict[str, dict[str, str]]:
     pending = set()
     page.on("request", lambda request: pending.add(request.url))
     page.on("requestfinished", lambda request: pending.discard(request.url))
@@ -164,7 +166,8 @@ def test_department_roles_meet_no_english(live_server_url, page, username, db):
     # Attachments that earlier tests committed carry Latin titles and file names: content the
     # editors wrote, not words of the admin.
     content = _document_words()
-    found = {path: words - content for path, words in found.items() if words - content}
+    found = {path: left for path, words in found.items()
+             if (left := {word: where for word, where in words.items() if word not in content})}
     assert not found, f"{username} 在后台看到英文：{found}"
 
 
