@@ -66,6 +66,15 @@ def latest_in_columns(columns, limit: int = HOMEPAGE_ITEMS) -> dict[int, list]:
     return latest
 
 
+def _latest_statement(request):
+    """The newest published 政府网站工作年度报表, which the portal's homepage shows prominently."""
+    from portal.delivery.policy import depends_on
+    from portal.statement.service import latest_published
+
+    depends_on(request, "model:statement.statement")
+    return latest_published()
+
+
 def homepage_context(page, request) -> dict:
     from portal.pages.models import ColumnPage
 
@@ -89,4 +98,5 @@ def homepage_context(page, request) -> dict:
             kind__in=["bureau", "town"], status="active"
         ).only("name", "host_prefix", "kind")
         context["portal_suffix"] = settings.DOMAIN_SUFFIX
+        context["statement"] = _latest_statement(request)
     return context

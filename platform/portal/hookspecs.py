@@ -29,6 +29,7 @@ INSPECTION_ITEMS = {
     "disclosure": "信息公开",
     "bulletin_rectification": "通报整改超期",
     "newmedia": "政务新媒体",
+    "annual_statement": "年度工作报表",
 }
 
 
@@ -124,7 +125,7 @@ def performance_figures(department, start, end):
     """Return `{section: {figure: number}}` for the performance report of `department` over the
     dates `start`..`end` (inclusive), e.g. `{"mailbox": {"received": 3, "replied_on_time": 2}}`.
     Sections: `mailbox` (received, replied, replied_on_time, overdue, unanswered_3_months,
-    avg_working_days or None), `disclosure_requests` (received, answered, answered_on_time,
+    published, avg_working_days or None), `disclosure_requests` (received, answered, answered_on_time,
     overdue, avg_working_days or None), `consultation` (periods, opinions_received,
     results_published), `interviews` (interviews, questions_received, questions_answered) and,
     from the core's 信息报送, `sharing` (submitted, accepted, rate in per cent or None)."""

@@ -20,7 +20,7 @@ from . import hookspecs
 ENTRY_POINT_GROUP = "govsite.plugins"
 # Parts of the core that contribute through the same hooks a plugin uses (工作台 panels, report
 # figures, inspection checks). They are not plugins: `manage.py plugins` does not list them and nobody disables them.
-CORE_HOOK_MODULES = ("portal.sharing.hooks", "portal.newmedia.hooks")
+CORE_HOOK_MODULES = ("portal.sharing.hooks", "portal.newmedia.hooks", "portal.statement.hooks")
 
 _manager: pluggy.PluginManager | None = None
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("feeds/<path:column_path>/atom.xml", feeds.ColumnAtomFeed(), name="column_atom"),
     path("about-site/", site_pages.about_site, name="about_site"),
     path("", include("portal.newmedia.urls")),
+    path("", include("portal.statement.urls")),
     path("captcha/<slug:scope>.png", public_forms.captcha_image, name="captcha_image"),
     path("theme/", include("themes.urls")),
     path("", include("search.urls")),

@@ -20,6 +20,7 @@ class Figures:
     replied_on_time: int = 0
     overdue: int = 0
     unanswered_3_months: int = 0
+    published: int = 0  # replies the public can read on the site
     reply_days: list[int] = field(default_factory=list)
 
     @property
@@ -33,7 +34,7 @@ class Figures:
     def as_dict(self) -> dict:
         return {"received": self.received, "replied": self.replied, "replied_on_time": self.replied_on_time,
                 "overdue": self.overdue, "unanswered_3_months": self.unanswered_3_months,
-                "avg_working_days": self.avg_working_days}
+                "published": self.published, "avg_working_days": self.avg_working_days}
 
     def add(self, letter, today: date) -> None:
         """Count one letter (with `replied_at` annotated): a reply after the due date, or no
@@ -53,6 +54,8 @@ class Figures:
                 pass  # the average leaves out a reply whose days cannot be counted yet
         elif letter.due_date is not None and letter.due_date < today:
             self.overdue += 1
+        if letter.status == letter.Status.PUBLISHED:
+            self.published += 1
         if letter.replied_at is None and (today - received).days > ESCALATION_DAYS:
             self.unanswered_3_months += 1
 

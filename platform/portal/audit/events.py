@@ -57,6 +57,10 @@ EVENT_LABELS = {
     "incident_acknowledge": "确认事件",
     "incident_resolve": "事件处置完成",
     "duty_roster_change": "修改值班表",
+    # The yearly statement (portal.statement)
+    "statement_generate": "生成年度工作报表",
+    "statement_edit": "填写年度工作报表",
+    "statement_publish": "发布年度工作报表",
     # The audit log itself
     "audit_export": "导出审计日志",
     "audit_prune": "清理过期审计日志",

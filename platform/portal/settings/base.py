@@ -58,6 +58,7 @@ SHARED_APPS = [
     "portal.operations",
     "portal.newmedia",
     "portal.visits",
+    "portal.statement",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
