@@ -114,6 +114,21 @@ def newmedia_account(departments):
                            opened_on=date(2020, 1, 1), status=Account.Status.OPERATING)
 
 
+def published_statement() -> int:
+    """Last year's 政府网站工作年度报表, drafted by the centre and published by the 区政府办公室."""
+    from portal.accounts.models import CentralRoleAssignment
+    from portal.statement import service
+    from portal.statement.fields import MANUAL_FIELDS
+
+    office = User.objects.create_user("validity_office", password="Test-passw0rd!")
+    CentralRoleAssignment.objects.create(user=office, role="office_admin")
+    year = timezone.localdate().year - 1
+    statement = service.generate(year, user=User.objects.get(username="center_admin"))
+    service.enter(statement, {field.key: 1 for field in MANUAL_FIELDS}, user=office)
+    service.publish(statement, user=office)
+    return year
+
+
 def test_main_public_pages_are_valid_html(departments, tmp_path, settings):
     from search import rebuild
     from search.service import forget_es_state
@@ -214,6 +229,10 @@ def test_main_public_pages_are_valid_html(departments, tmp_path, settings):
     get("www query result", "www", f"/mailbox/query/?code={code}")
     get("www query unknown code", "www", "/mailbox/query/?code=NOPE0000", status=None)
     get("www newmedia", "www", "/newmedia/")
+    year = published_statement()
+    get("www statements", "www", "/statement/")
+    get("www statement", "www", f"/statement/{year}/")
+    assert f"/statement/{year}/" in get("www home with statement", "www", "/")
     get("www topic", "www", topic)
     consultation = open_consultation(login("jyj_editor"), title="关于校服采购的意见征集")
     consultation_publish(login("jyj_editor"), consultation)

@@ -196,3 +196,21 @@ def test_the_scheduler_runs_the_flush(departments):
     job = next(job for job in core_jobs() if job.name == "visit_counters")
     assert run_due(timezone.now() + timedelta(days=3650), jobs=[job]) == ["visit_counters"]
     assert site(departments["jyj"]) == (1, 1)
+
+
+def test_the_yearly_statement_reads_the_counted_visits(departments):
+    """独立用户访问总量 and 网站总访问量 of the statement come from these counters: three visitors
+    (one of them twice) and a crawler add 4 views and 3 visitors to the year's figures."""
+    from portal.statement.compute import compute
+
+    year = timezone.localdate().year
+    before = compute(year)
+    visit(JYJ, "/news/sample-1/")
+    visit(JYJ, "/news/sample-2/")
+    visit(WWW, "/", address="198.51.100.4")
+    visit(WWW, "/", address="192.0.2.55")
+    visit(WWW, "/", agent="Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)")
+    flushed()
+    after = compute(year)
+    assert after["page_views"] - before["page_views"] == 4
+    assert after["unique_visitors"] - before["unique_visitors"] == 3

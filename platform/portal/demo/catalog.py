@@ -27,6 +27,7 @@ OTHER_CENTRAL_ADMINS = (
     ("security", "陈安", "security_admin"),  # 安全管理员: 保密审查, locks and unlocks accounts
     ("auditor", "林审", "audit_admin"),  # 审计管理员: reads and exports the audit log
     ("theme", "何美", "theme_admin"),  # 主题管理员: the unified theme and the site-wide modes
+    ("office", "黄政", "office_admin"),  # 区政府办公室: approves the 通报, publishes the 年度报表
 )
 SHARED_EDITOR_USERNAME = "liwei"
 SHARED_EDITOR_FULL_NAME = "李伟"
