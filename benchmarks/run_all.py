@@ -7,6 +7,7 @@ from pathlib import Path
 SCRIPTS = [
     "provisioning.py", "search_indexing.py", "search_latency.py", "theme_frame.py", "disclosure_catalogue.py",
     "crawl.py", "page_serving.py", "render_peer.py", "delivery_front.py", "visit_counting.py",
+    "statement.py",
 ]
 
 if __name__ == "__main__":
