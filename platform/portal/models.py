@@ -25,6 +25,8 @@ class PublishedItem(models.Model):
     summary = models.TextField("摘要", blank=True)
     body_text = models.TextField("正文文本", blank=True)
     information_date = models.DateField("信息生成日期", null=True, blank=True)
+    # 体裁 (通知, 公告, 决定 …) when the page's own class has one (`genre_label()`), e.g. a catalogue entry.
+    genre = models.CharField("体裁", max_length=20, blank=True)
     # The item's keywords, one topic (专题标签) each: a 专题 column gathers the items tagged with it.
     topics = ArrayField(models.CharField(max_length=50), verbose_name="专题标签", default=list, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

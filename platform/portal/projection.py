@@ -47,6 +47,8 @@ def project_article(page) -> PublishedItem | None:
         remove_page(page)
         return None
     column = page.get_parent().specific
+    # The page's own class says what it is beyond an article: its 体裁, whether it is still valid.
+    specific = page.specific
     item, _ = PublishedItem.objects.update_or_create(
         department=department,
         kind="article",
@@ -62,11 +64,10 @@ def project_article(page) -> PublishedItem | None:
             "body_text": page.body_text(),
             "information_date": page.information_date,
             "topics": topics_of(page.keywords),
+            "genre": specific.genre_label() if hasattr(specific, "genre_label") else "",
         },
     )
     # Same transaction: the search projection and its outbox entry (pushed to Elasticsearch after commit).
-    # The page's own class says whether it is still valid (catalogue entries may be repealed).
-    specific = page.specific
     validity = specific.search_validity() if hasattr(specific, "search_validity") else "valid"
     search_outbox.article_changed(item, department, validity)
     return item

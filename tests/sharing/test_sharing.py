@@ -75,7 +75,7 @@ def test_submit_accept_review_then_the_reference_follows_and_leaves_with_its_ori
     submission = Submission.objects.get(source_page_id=item.object_id)
     column = _portal_news_column(departments)
     response = receiver.post(f"/admin/sharing/received/{submission.pk}/",
-                             {"decision": "accept", "column": column.pk, "display_mode": "full"}, **WWW)
+                             {"decision": "accept", "column": column.pk}, **WWW)
     assert response.status_code == 302
     submission.refresh_from_db()
     assert submission.status == "accepted" and submission.target_column_title == "源城要闻"
@@ -167,7 +167,7 @@ def test_a_department_without_rights_there_cannot_accept_into_another_site(clien
     column = _portal_news_column(departments)
     outsider = _client(type(client), "jyj_editor")
     response = outsider.post(f"/admin/sharing/received/{submission.pk}/",
-                             {"decision": "accept", "column": column.pk, "display_mode": "full"}, **WWW)
+                             {"decision": "accept", "column": column.pk}, **WWW)
     assert response.status_code == 403
     # However it is called, the receiving site's own permissions decide.
     with pytest.raises(PermissionDenied):
@@ -208,12 +208,25 @@ def test_resource_library_filters_and_reuse_into_a_column_of_my_site(client, dep
     assert "部门动态样例1" in html and "部门动态样例2" not in html
     response = editor.get("/admin/sharing/library/", {"date_from": "2026-13-01"}, **JYJ)
     assert response.status_code == 400 and "日期格式应为 YYYY-MM-DD" in response.content.decode()
+    # 体裁: catalogue entries carry theirs into the projection; the filter offers what is there.
+    from tests.disclosure.helpers import make_entry
+
+    make_entry(departments["wjj"], "卫健局关于疫苗接种的公告", genre="announcement")
+    make_entry(departments["jyj"], "教育局招生工作的通知", genre="notice")
+    html = editor.get("/admin/sharing/library/", {"genre": "公告"}, **JYJ).content.decode()
+    rows = html.split("<tbody>")[1]
+    assert "卫健局关于疫苗接种的公告" in rows and "（公告）" in rows and "招生工作的通知" not in rows
+    assert "部门动态样例" not in rows and '<option value="通知">通知</option>' in html
+    response = editor.get("/admin/sharing/library/", {"genre": "命令"}, **JYJ)
+    assert response.status_code == 400 and "请从列表中选择体裁" in response.content.decode()
 
     item = PublishedItem.objects.get(department=departments["wjj"], title="区卫生健康局通知公告样例1")
     with tenant_context(departments["jyj"]):
         notices = ColumnPage.objects.get(depth=3, slug="notices")
-    response = editor.post(f"/admin/sharing/library/{item.pk}/reuse/",
-                           {"column": notices.pk, "display_mode": "link"}, **JYJ)
+        # The receiving column is set to show a summary with a link to the original.
+        notices.shared_display = "link"
+        notices.save_revision().publish()
+    response = editor.post(f"/admin/sharing/library/{item.pk}/reuse/", {"column": notices.pk}, **JYJ)
     assert response.status_code == 302
     with tenant_context(departments["jyj"]):
         reference = SharedItemPage.objects.get(source_page_id=item.object_id)
@@ -222,11 +235,16 @@ def test_resource_library_filters_and_reuse_into_a_column_of_my_site(client, dep
         url = reference.url_path.split("/", 2)[2]
     html = client.get(f"/{url}", **JYJ).content.decode()
     assert "区卫生健康局" in html and item.url in html and "区卫生健康局通知公告正文" not in html
+    # The column now shows the body of what it takes in: the same reference follows.
+    with tenant_context(departments["jyj"]):
+        notices = ColumnPage.objects.get(pk=notices.pk)
+        notices.shared_display = "full"
+        notices.save_revision().publish()
+    assert "区卫生健康局通知公告正文" in client.get(f"/{url}", **JYJ).content.decode()
     # Reuse is not a submission: it does not count in 报送数.
     assert services.statistics([departments["wjj"]], item.publish_time.date(),
                                item.publish_time.date())[departments["wjj"].pk]["submitted"] == 0
-    response = editor.post(f"/admin/sharing/library/{item.pk}/reuse/",
-                           {"column": notices.pk, "display_mode": "full"}, **JYJ)
+    response = editor.post(f"/admin/sharing/library/{item.pk}/reuse/", {"column": notices.pk}, **JYJ)
     assert response.status_code == 400 and "已有这条信息" in response.content.decode()
 
 

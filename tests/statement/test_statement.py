@@ -187,6 +187,7 @@ def _values(statement) -> dict[str, str]:
 
 def test_every_computed_field_is_what_the_fixture_year_says(fixture_year, departments):
     from portal.statement.service import generate
+
     from themes.services import live_theme
 
     security = User.objects.create_user("statement_security", password="Test-passw0rd!")

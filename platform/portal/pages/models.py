@@ -147,6 +147,9 @@ class HomePage(RenderedPage):
         return context
 
 
+SHARED_DISPLAY_CHOICES = [("full", "显示正文"), ("link", "显示摘要并链接原文")]
+
+
 class ColumnPage(RenderedPage):
     """A column (栏目): a list of articles with an update rule decided by its type."""
 
@@ -166,6 +169,11 @@ class ColumnPage(RenderedPage):
         models.CharField(max_length=63), verbose_name="聚合来源：单位", default=list, blank=True,
         help_text="不选则汇集全部单位",
     )
+    # How the items this column takes from other sites (信息报送, 资源库) show (portal.sharing).
+    shared_display = models.CharField(
+        "引用信息的显示方式", max_length=8, choices=SHARED_DISPLAY_CHOICES, default="full",
+        help_text="本栏目采用的报送信息和从资源库复用的信息：显示原文正文，或只显示摘要并链接到原文",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -178,6 +186,7 @@ class ColumnPage(RenderedPage):
             heading="聚合栏目",
             help_text="汇集其他网站栏目的信息；不设置则本栏目只列出自己的文章",
         ),
+        FieldPanel("shared_display"),
     ]
     parent_page_types = ["pages.HomePage", "pages.ColumnPage"]
     subpage_types = ["pages.ArticlePage", "pages.ColumnPage", "topics.TopicColumnPage"]

@@ -5,8 +5,6 @@ from django import forms
 from portal.models import PublishedItem
 from portal.pages.columns import ColumnType
 
-from .models import Submission
-
 
 class SubmitForm(forms.Form):
     item = forms.ModelChoiceField(label="报送的信息", queryset=PublishedItem.objects.none(),
@@ -41,8 +39,6 @@ class DecisionForm(forms.Form):
                                  widget=forms.RadioSelect, error_messages={"required": "请选择采用或不采用"})
     column = forms.TypedChoiceField(label="采用到栏目", coerce=int, required=False,
                                     error_messages={"invalid_choice": "请从列表中选择栏目"})
-    display_mode = forms.ChoiceField(label="显示方式", choices=Submission.DisplayMode.choices, initial="full",
-                                     required=False)
     reason = forms.CharField(label="处理意见", max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="不采用时必填，报送单位会看到它")
@@ -66,7 +62,6 @@ class ReuseForm(forms.Form):
     column = forms.TypedChoiceField(label="复用到栏目", coerce=int,
                                     error_messages={"required": "请选择复用到哪个栏目",
                                                     "invalid_choice": "请从列表中选择栏目"})
-    display_mode = forms.ChoiceField(label="显示方式", choices=Submission.DisplayMode.choices, initial="full")
 
     def __init__(self, *args, columns, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +73,8 @@ class LibraryFilterForm(forms.Form):
     department = forms.ModelChoiceField(label="单位", queryset=None, required=False, empty_label="全部单位")
     column_type = forms.ChoiceField(label="栏目类型", required=False,
                                     choices=[("", "全部栏目类型")] + list(ColumnType.choices))
+    genre = forms.ChoiceField(label="体裁", required=False,
+                              error_messages={"invalid_choice": "请从列表中选择体裁"})
     date_from = forms.DateField(label="发布日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                 error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -91,6 +88,9 @@ class LibraryFilterForm(forms.Form):
             kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
         self.fields["department"].label_from_instance = lambda department: department.name
         self.fields["department"].error_messages["invalid_choice"] = "请从列表中选择单位"
+        # The 体裁 the live items have (catalogue entries carry one; plain articles do not).
+        genres = PublishedItem.objects.exclude(genre="").order_by("genre").values_list("genre", flat=True).distinct()
+        self.fields["genre"].choices = [("", "全部体裁")] + [(genre, genre) for genre in genres]
 
     def clean(self):
         cleaned = super().clean()

@@ -22,10 +22,6 @@ class Submission(models.Model):
         REJECTED = "rejected", "未采用"
         WITHDRAWN = "withdrawn", "原文已撤下"
 
-    class DisplayMode(models.TextChoices):
-        FULL = "full", "显示正文"
-        LINK = "link", "显示摘要并链接原文"
-
     kind = models.CharField("方式", max_length=12, choices=Kind.choices, default=Kind.SUBMISSION)
     source_department = models.ForeignKey("tenants.Department", on_delete=models.CASCADE, related_name="+",
                                           verbose_name="报送单位")

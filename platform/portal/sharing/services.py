@@ -53,7 +53,7 @@ def receiving_columns(user, column_type: str | None = None):
     return [column for column in columns if column.permissions_for_user(user).can_add_subpage()]
 
 
-def _create_reference(submission: Submission, *, column_id: int, display_mode: str, user):
+def _create_reference(submission: Submission, *, column_id: int, user):
     """Inside the receiving schema: the reference page as a draft, handed to the site's review rule."""
     from portal.pages.models import ColumnPage
     from portal.sharing.references.models import SharedItemPage
@@ -74,7 +74,7 @@ def _create_reference(submission: Submission, *, column_id: int, display_mode: s
         title=item.title, slug=f"shared-{source_schema}-{item.object_id}", publish_time=item.publish_time,
         source=item.source or item.department.name, summary=item.summary,
         information_date=item.information_date, source_schema=source_schema, source_page_id=item.object_id,
-        display_mode=display_mode, owner=user, live=False)
+        owner=user, live=False)
     column.add_child(instance=page)
     revision = page.save_revision(user=user, log_action=True)
     workflow = page.get_workflow()
@@ -87,13 +87,12 @@ def _create_reference(submission: Submission, *, column_id: int, display_mode: s
 
 
 @transaction.atomic
-def accept(submission: Submission, *, user, column_id: int, display_mode: str = "full",
-           request=None) -> Submission:
+def accept(submission: Submission, *, user, column_id: int, request=None) -> Submission:
     """The receiving site takes the item into one of its columns."""
     if submission.status != Submission.Status.PENDING:
         raise SharingError(f"这条报送已{submission.get_status_display()}，不能再次处理")
     with tenant_context(submission.target_department):
-        column, page = _create_reference(submission, column_id=column_id, display_mode=display_mode, user=user)
+        column, page = _create_reference(submission, column_id=column_id, user=user)
     _decided(submission, Submission.Status.ACCEPTED, "", user, column, page)
     record("sharing_accept", request=request, user=user, department=submission.target_department,
            target=submission.title, details={"from": submission.source_department.name, "column": column.title})
@@ -127,8 +126,7 @@ def _decided(submission, status, reason, user, column=None, page=None):
 
 
 @transaction.atomic
-def reuse(*, item: PublishedItem, target_department, column_id: int, display_mode: str, user,
-          request=None) -> Submission:
+def reuse(*, item: PublishedItem, target_department, column_id: int, user, request=None) -> Submission:
     """资源库 复用: an editor of the receiving site takes a live item into one of its columns."""
     if item.department_id == target_department.pk:
         raise SharingError("这是本网站自己的信息，无需复用")
@@ -143,7 +141,7 @@ def reuse(*, item: PublishedItem, target_department, column_id: int, display_mod
         submitter=user)
     submission.source_department = item.department
     with tenant_context(target_department):
-        column, page = _create_reference(submission, column_id=column_id, display_mode=display_mode, user=user)
+        column, page = _create_reference(submission, column_id=column_id, user=user)
     submission.save()
     _decided(submission, Submission.Status.ACCEPTED, "", user, column, page)
     record("sharing_reuse", request=request, user=user, department=target_department, target=item.title,

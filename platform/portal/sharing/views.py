@@ -85,7 +85,7 @@ def decide(request, pk):
         try:
             if form.cleaned_data["decision"] == "accept":
                 services.accept(submission, user=request.user, column_id=form.cleaned_data["column"],
-                                display_mode=form.cleaned_data["display_mode"] or "full", request=request)
+                                request=request)
                 messages.success(request, f"已采用：{submission.title}。引用页面已提交本网站审核，审核通过后上线")
             else:
                 services.reject(submission, user=request.user, reason=form.cleaned_data["reason"], request=request)
@@ -115,6 +115,8 @@ def library(request):
             items = items.filter(department=data["department"])
         if data["column_type"]:
             items = items.filter(column_type=data["column_type"])
+        if data["genre"]:
+            items = items.filter(genre=data["genre"])
         if data["date_from"]:
             items = items.filter(publish_time__date__gte=data["date_from"])
         if data["date_to"]:
@@ -139,7 +141,7 @@ def reuse(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.reuse(item=item, target_department=request.tenant, column_id=form.cleaned_data["column"],
-                           display_mode=form.cleaned_data["display_mode"], user=request.user, request=request)
+                           user=request.user, request=request)
         except PermissionDenied as error:
             return _forbidden(request, str(error))
         except services.SharingError as error:

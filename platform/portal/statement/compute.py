@@ -95,7 +95,8 @@ def interaction(sites, start: date, end: date) -> dict:
     figures = {}
     mailbox = by_section.get("mailbox", [])
     letters = _summed(mailbox, ("received", "replied", "published"))
-    replied_days = [(s["avg_working_days"], s.get("replied") or 0) for s in mailbox if s.get("avg_working_days") is not None]
+    replied_days = [(section["avg_working_days"], section.get("replied") or 0) for section in mailbox
+                    if section.get("avg_working_days") is not None]
     weight = sum(replied for _avg, replied in replied_days)
     figures.update({
         "unified_platform": bool(mailbox),

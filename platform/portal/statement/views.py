@@ -33,7 +33,8 @@ def index(request):
             except service.StatementError as error:
                 form.add_error("year", str(error))
             else:
-                messages.success(request, f"已生成{statement.title}（草稿），请填写需要人工填写的项目后提交区政府办公室审核发布")
+                messages.success(request, f"已生成{statement.title}（草稿），"
+                                          "请填写需要人工填写的项目后由区政府办公室审核发布")
                 return redirect("statement_admin", year=statement.year)
         status = 400
     return TemplateResponse(request, "statement/admin/index.html", {

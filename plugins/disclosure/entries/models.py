@@ -66,6 +66,10 @@ class CatalogueEntryPage(ArticlePage):
         verbose_name = "信息公开目录条目"
         verbose_name_plural = "信息公开目录条目"
 
+    def genre_label(self) -> str:
+        """The 体裁 the projection keeps, for the 统一信息资源库's filter."""
+        return self.get_genre_display()
+
     def search_validity(self) -> str:
         """What search ranks by: an expired or repealed entry, or one replaced by a newer
         document, ranks below a valid one of the same title."""

@@ -13,25 +13,22 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 
 from portal.pages.models import ArticlePage
 
-DISPLAY_CHOICES = [("full", "显示正文"), ("link", "显示摘要并链接原文")]
-
 
 class SharedItemPage(ArticlePage):
     """信息报送 / 资源库 reference to the live item `source_page_id` of `source_schema`."""
 
     source_schema = models.CharField("来源网站", max_length=63)
     source_page_id = models.BigIntegerField("原文编号")
-    display_mode = models.CharField("显示方式", max_length=8, choices=DISPLAY_CHOICES, default="full")
 
     # The original is in the projection and in search; this page must not be a second copy there.
     projected = False
 
     content_panels = [
         HelpPanel(content="<p>这是引用其他网站信息的页面：标题、发布时间、来源和正文随原文自动更新，"
-                          "原文撤下后本页自动下线。如需修改内容，请联系原文发布单位。</p>",
+                          "原文撤下后本页自动下线。显示正文还是只显示摘要并链接原文，由所在栏目的"
+                          "“引用信息的显示方式”决定。如需修改内容，请联系原文发布单位。</p>",
                   heading="引用信息"),
         FieldPanel("title", read_only=True),
-        FieldPanel("display_mode"),
     ]
     promote_panels = []
     parent_page_types = ["pages.ColumnPage"]
@@ -62,5 +59,8 @@ class SharedItemPage(ArticlePage):
         context = super().get_context(request, *args, **kwargs)
         original = getattr(request, "shared_original", None) or self.original()
         context["original"] = original
+        # The receiving column decides whether its references show the body or link to it.
+        column = self.get_parent().specific
+        context["show_body"] = getattr(column, "shared_display", "full") != "link"
         context["paragraphs"] = [line for line in (original.body_text if original else "").splitlines() if line]
         return context
