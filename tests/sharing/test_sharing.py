@@ -298,3 +298,23 @@ def test_workbench_panel_and_report_figures_come_through_the_hooks(client, depar
     today = timezone.localdate()
     assert performance_figures(departments["jyj"], today, today)["sharing"] == {
         "submitted": 1, "accepted": 0, "rate": 0.0}
+
+
+def test_reproject_fills_fields_added_after_items_were_published(departments):
+    """An installation upgraded to a projection with 专题标签 and 体裁: `manage.py reproject` gives the
+    rows published before the upgrade what a publish today would write."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.disclosure.helpers import make_entry
+
+    make_entry(departments["wjj"], "卫健局关于义诊活动的公告", genre="announcement", keywords="健康,义诊")
+    row = PublishedItem.objects.get(department=departments["wjj"], title="卫健局关于义诊活动的公告")
+    assert row.genre == "公告" and row.topics == ["健康", "义诊"]
+    PublishedItem.objects.filter(pk=row.pk).update(genre="", topics=[])  # as written before the upgrade
+    out = StringIO()
+    call_command("reproject", department="wjj", stdout=out)
+    row.refresh_from_db()
+    assert row.genre == "公告" and row.topics == ["健康", "义诊"]
+    assert "区卫生健康局：" in out.getvalue()
