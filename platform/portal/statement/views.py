@@ -64,31 +64,31 @@ def edit(request, year):
     }, status=status)
 
 
-@require_admin_access
-@require_POST
-def regenerate(request, year):
+def _act(request, year, act, done: str):
+    """Run `act(statement)` from a button of the statement's screen and say how it went."""
     _drafters_only(request)
+    statement = get_object_or_404(Statement, year=year)
     try:
-        service.generate(year, user=request.user, request=request)
+        act(statement)
     except service.StatementError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "已按最新数据重新统计，人工填写的项目保持不变")
+        messages.success(request, done)
     return redirect("statement_admin", year=year)
+
+
+@require_admin_access
+@require_POST
+def regenerate(request, year):
+    return _act(request, year, lambda statement: service.generate(statement.year, user=request.user, request=request),
+                "已按最新数据重新统计，人工填写的项目保持不变")
 
 
 @require_admin_access
 @require_POST
 def publish(request, year):
-    _drafters_only(request)
-    statement = get_object_or_404(Statement, year=year)
-    try:
-        service.publish(statement, user=request.user, request=request)
-    except service.StatementError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "年度报表已发布到门户网站首页")
-    return redirect("statement_admin", year=year)
+    return _act(request, year, lambda statement: service.publish(statement, user=request.user, request=request),
+                "年度报表已发布到门户网站首页")
 
 
 def _file(statement, kind) -> HttpResponse:
