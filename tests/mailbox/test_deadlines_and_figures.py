@@ -143,7 +143,8 @@ def test_statistics_and_performance_figures(db, departments, wjj_head):
     from portal.plugins import performance_figures
 
     # 2026-03-02 is a Monday: due 2026-03-09.
-    replied(letter_for(departments["jyj"], date(2026, 3, 2)), date(2026, 3, 4))  # 2 working days, on time
+    on_time = replied(letter_for(departments["jyj"], date(2026, 3, 2)), date(2026, 3, 4))  # 2 working days
+    service.publish(on_time, User.objects.get(username="jyj_head"))  # 公开答复
     replied(letter_for(departments["jyj"], date(2026, 3, 2)), date(2026, 3, 11))  # 7 working days, late
     letter_for(departments["jyj"], date(2026, 4, 1))  # never answered: overdue
     closed = letter_for(None, date(2026, 3, 3))
@@ -152,7 +153,7 @@ def test_statistics_and_performance_figures(db, departments, wjj_head):
 
     figures = performance_figures(departments["jyj"], date(2026, 1, 1), date(2026, 12, 31))["mailbox"]
     assert figures == {"received": 3, "replied": 2, "replied_on_time": 1, "overdue": 2,
-                       "unanswered_3_months": 1, "avg_working_days": 4.5}
+                       "unanswered_3_months": 1, "published": 1, "avg_working_days": 4.5}
     march = performance_figures(departments["jyj"], date(2026, 3, 1), date(2026, 3, 31))["mailbox"]
     assert (march["received"], march["overdue"]) == (2, 1)
 

@@ -242,13 +242,16 @@ def test_a_function_no_site_uses_is_not_run_rather_than_zero(fixture_year, depar
     from portal.plugins import set_enabled
     from portal.statement.service import generate
 
-    for department in departments.values():
+    from tenants.models import Department
+
+    sites = [department for department in Department.objects.all() if department.is_site]
+    for department in sites:
         set_enabled(department, "interviews", False)
-    set_enabled(departments["jyj"], "consultation", False)  # wjj and the portal still use it
+    set_enabled(departments["jyj"], "consultation", False)  # the other sites still use it
     values = _values(generate(YEAR, user=User.objects.get(username="center_admin")))
     assert [values[key] for key in ("interviews", "interview_questions", "interview_answers")] == ["未开展"] * 3
     assert values["consultation_periods"] == "1" and values["consultation_results"] == "0"
-    for department in departments.values():
+    for department in sites:
         set_enabled(department, "mailbox", False)
     values = _values(generate(YEAR, user=User.objects.get(username="center_admin")))
     assert values["unified_platform"] == "否" and values["letters_received"] == "未开展"

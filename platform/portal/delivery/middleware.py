@@ -145,6 +145,11 @@ class PageCacheMiddleware:
             return self._render(request, key, query)
         if store.take_lock(key):
             try:
+                # Another request may have rendered the page and let the lock go between this
+                # request's read and its lock: then that copy is the answer, not a second render.
+                latest, fresh, _ = store.read_fresh_entry(key)
+                if fresh and not latest.get("pass"):
+                    return self._serve(request, latest, "HIT")
                 return self._render(request, key, query, stale=entry)
             finally:
                 store.release_lock(key)
