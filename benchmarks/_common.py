@@ -34,6 +34,19 @@ def use_benchmark_database(name: str, keep: bool = False) -> str:
     return os.environ["DATABASE_URL"]
 
 
+def print_figures(title: str, figures: dict) -> None:
+    """Print a benchmark's figures, one row each, as a two-column table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("指标")
+    table.add_column("数值", justify="right")
+    for name, value in figures.items():
+        table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
+    Console().print(table)
+
+
 def save(name: str, figures: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"

@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from _common import save, use_benchmark_database
+from _common import print_figures, save, use_benchmark_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TARGET = 1.2
@@ -37,8 +37,6 @@ def main():
     from django_tenants.utils import tenant_context
     from portal.models import PublishedItem
     from portal.pages.models import ArticlePage, ColumnPage
-    from rich.console import Console
-    from rich.table import Table
 
     from tenants.models import Department
     from tenants.provisioning import create_department, ensure_public_tenant, ensure_template
@@ -130,12 +128,8 @@ def main():
     figures["ratio_page_40"] = figures["aggregated_page_40_ms"] / figures["own_column_page_40_ms"]
     figures["target"] = TARGET
 
-    table = Table(title=f"聚合栏目（{args.departments} 个单位、{figures['items']} 条信息，同一次运行交替测量，未缓存）")
-    table.add_column("指标")
-    table.add_column("数值", justify="right")
-    for name, value in figures.items():
-        table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
-    Console().print(table)
+    print_figures(f"聚合栏目（{args.departments} 个单位、{figures['items']} 条信息，同一次运行交替测量，未缓存）",
+                  figures)
     print(save("aggregated_column", figures))
 
 

@@ -23,7 +23,6 @@ Usage: python benchmarks/page_serving.py [--duration 5] [--fanout 1,10] [--port 
 import argparse
 import os
 import random
-import re
 import shutil
 import socket
 import statistics
@@ -34,7 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database
+from _common import HELLO_URLS, ROOT, STATIC_NGINX, save, stop, use_benchmark_database, wrk_figures
 
 SERVER_CORE, CLIENT_CORE = "1", "0"
 ARTICLE_PATH = "/news/bench-1/"
@@ -182,18 +181,7 @@ def run_wrk(url: str, duration: int, host: str | None = None, script: Path | Non
     if script:
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True, timeout=duration + 30).stdout
-
-    def latency_ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    errors = sum(int(number) for number in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
-        "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
-    }
+    return wrk_figures(output)
 
 
 def measure(url: str, duration: int, runs: int, **options) -> dict:

@@ -17,7 +17,7 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from _common import save, use_benchmark_database
+from _common import print_figures, save, use_benchmark_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 YEAR = 2025
@@ -111,8 +111,6 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     use_benchmark_database("govsite_bench_statement")
-    from rich.console import Console
-    from rich.table import Table
 
     build(args)
     full_seconds, figures = timed(YEAR, args.rounds)
@@ -123,12 +121,7 @@ def main():
         "letters": figures["letters_received"], "full_year_seconds": round(full_seconds, 3),
         "empty_year_seconds": round(empty_seconds, 3), "target_seconds": TARGET_SECONDS,
     }
-    table = Table(title=f"年度报表生成（{args.departments + 1} 个网站，{YEAR} 年，中位数 / {args.rounds} 次）")
-    table.add_column("指标")
-    table.add_column("数值", justify="right")
-    for name, value in results.items():
-        table.add_row(name, str(value))
-    Console().print(table)
+    print_figures(f"年度报表生成（{args.departments + 1} 个网站，{YEAR} 年，中位数 / {args.rounds} 次）", results)
     print(save("statement", results))
 
 

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from _common import save, use_benchmark_database
+from _common import print_figures, save, use_benchmark_database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -90,8 +90,6 @@ def main():
     from portal.accounts import totp
     from portal.accounts.models import TOTPDevice, User
     from portal.accounts.roles import grant_central_role
-    from rich.console import Console
-    from rich.table import Table
     from wagtail import hooks
     from wagtail.admin.views.home import HomeView
 
@@ -184,12 +182,7 @@ def main():
         figures[f"{name}_ms"] = statistics.median(values)
     figures["workbench_ratio"] = figures["workbench_ms"] / figures["wagtail_home_ms"]
 
-    table = Table(title=f"工作台（中心账号，{args.departments} 个单位，同一次运行交替测量）")
-    table.add_column("指标")
-    table.add_column("数值", justify="right")
-    for name, value in figures.items():
-        table.add_row(name, f"{value:.2f}" if isinstance(value, float) else str(value))
-    Console().print(table)
+    print_figures(f"工作台（中心账号，{args.departments} 个单位，同一次运行交替测量）", figures)
     print(save("workbench", figures))
 
 

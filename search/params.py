@@ -24,9 +24,7 @@ def known_department(prefix: str) -> bool:
     """Whether a site (portal, bureau or town) has this host prefix, whatever its status."""
     from tenants.models import Department
 
-    from .sites import SITE_KINDS
-
-    return Department.objects.filter(host_prefix=prefix, kind__in=SITE_KINDS).exists()
+    return Department.sites().filter(host_prefix=prefix).exists()
 
 
 def _flag(data, name: str) -> bool:

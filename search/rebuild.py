@@ -46,7 +46,7 @@ def sync_plugins(departments=None) -> int:
     from tenants.models import Department
 
     total = 0
-    for department in departments or Department.objects.filter(kind__in=["portal", "bureau", "town"]):
+    for department in departments or Department.sites():
         with tenant_context(department):
             stored, _ = outbox.sync_plugin_documents(department)
             total += stored

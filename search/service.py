@@ -35,7 +35,7 @@ from .backend import es_available, forget_es_state, mark_es_down  # noqa: F401 -
 from .params import MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE, InvalidQuery, Params  # noqa: F401
 from .query import build_es_search  # noqa: F401 - the benchmark sends the very same body
 from .querylog import log_query, popular_queries  # noqa: F401
-from .sites import SITE_KINDS, Department, departments  # noqa: F401
+from .sites import Department, departments  # noqa: F401
 
 # A query with fewer results than this on its first page is worth a correction's try; the
 # correction replaces it when it finds at least `CORRECTION_GAIN` times as many.

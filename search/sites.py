@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from . import text
 
-SITE_KINDS = ("portal", "bureau", "town")
 DISTRICT_PREFIXES = ("源城区", "区")
 CONNECTORS = {"和", "与", "及", "暨", "、"}
 MIN_ALIAS = 3
@@ -35,7 +34,7 @@ def departments() -> dict[str, Department]:
     """Every site (portal and departments), by schema; one small query per search."""
     from tenants.models import Department as DepartmentModel
 
-    rows = DepartmentModel.objects.filter(kind__in=SITE_KINDS).only(
+    rows = DepartmentModel.sites().only(
         "schema_name", "host_prefix", "name", "short_name", "status", "sort_order", "kind"
     )
     return {

@@ -20,6 +20,8 @@ ORGANIZATION_CODE = RegexValidator(
 HOST_PREFIX = RegexValidator(
     r"^[a-z][a-z0-9]{1,29}$", "域名前缀应以小写字母开头，只含小写字母和数字，2 至 30 位，例如 jyj"
 )
+# The kinds of tenant that are websites visitors reach (the portal, departments and towns).
+SITE_KINDS = ("portal", "bureau", "town")
 RESERVED_PREFIXES = {"public", "tenant_template", "admin", "static", "media", "api", "pg_catalog"}
 
 
@@ -87,7 +89,12 @@ class Department(TenantMixin):
     @property
     def is_site(self) -> bool:
         """True for tenants that visitors reach (the portal and departments)."""
-        return self.kind in (self.Kind.PORTAL, self.Kind.BUREAU, self.Kind.TOWN)
+        return self.kind in SITE_KINDS
+
+    @classmethod
+    def sites(cls):
+        """Every tenant that is a website (`is_site`), as a queryset."""
+        return cls.objects.filter(kind__in=SITE_KINDS)
 
     @property
     def is_portal(self) -> bool:

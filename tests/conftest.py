@@ -35,6 +35,17 @@ def _make_user(username, full_name, **extra):
     return user
 
 
+def empty_shared_store() -> None:
+    """Empty the shared store (Valkey) before a test that reads the page cache; fails loudly, never
+    skips, when the store is not running."""
+    from django.core.cache import caches
+
+    try:
+        caches["shared"].clear()
+    except Exception as error:  # noqa: BLE001
+        raise RuntimeError(f"共享存储（Valkey）不可用：{error}；请先运行 services/store.py start") from error
+
+
 def _connect_as(url: str) -> None:
     """Points the default connection at another role of the same test database."""
     import dj_database_url

@@ -64,8 +64,7 @@ def items_api_params(request) -> dict:
     from .pages.columns import ColumnType
 
     department = request.GET.get("department", "").strip()
-    if department and not Department.objects.filter(host_prefix=department, kind__in=("portal", "bureau", "town")
-                                                    ).exists():
+    if department and not Department.sites().filter(host_prefix=department).exists():
         raise BadParameter("department 参数应为单位的网站前缀，例如 jyj")
     column_type = request.GET.get("column_type", "").strip()
     if column_type and column_type not in ColumnType.values:

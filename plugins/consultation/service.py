@@ -134,7 +134,7 @@ def refresh_all_phases() -> int:
     from tenants.models import Department
 
     moved = 0
-    for department in Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active"):
+    for department in Department.sites().filter(status="active"):
         if is_enabled(department, "consultation"):
             with tenant_context(department):
                 moved += refresh_phases()

@@ -16,7 +16,7 @@ PAGE_SIZE = 20
 def _catalogue_departments():
     from tenants.models import Department
 
-    departments = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active")
+    departments = Department.sites().filter(status="active")
     return departments.order_by("sort_order", "id")
 
 

@@ -51,7 +51,7 @@ def crawler_options() -> dict:
 def site_departments():
     from tenants.models import Department
 
-    sites = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active")
+    sites = Department.sites().filter(status="active")
     return sites.order_by("sort_order", "id")
 
 

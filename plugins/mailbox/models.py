@@ -135,7 +135,7 @@ def letter_departments():
     """The units a letter can be forwarded to and counted for: the portal's office, bureaus, towns."""
     from tenants.models import Department
 
-    return Department.objects.filter(kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
+    return Department.sites().order_by("sort_order", "id")
 
 
 class LetterEvent(models.Model):

@@ -2,13 +2,10 @@
 
 import pytest
 
+from tests.conftest import empty_shared_store
+
 
 @pytest.fixture(autouse=True)
 def empty_store():
-    from django.core.cache import caches
-
-    try:
-        caches["shared"].clear()
-    except Exception as error:  # noqa: BLE001
-        raise RuntimeError(f"共享存储（Valkey）不可用：{error}；请先运行 services/store.py start") from error
+    empty_shared_store()
     yield

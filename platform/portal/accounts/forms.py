@@ -37,7 +37,7 @@ class DepartmentRoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         from tenants.models import Department
 
-        self.fields["department"].queryset = Department.objects.filter(kind__in=["portal", "bureau", "town"])
+        self.fields["department"].queryset = Department.sites()
 
 
 class CentralRoleForm(forms.Form):

@@ -63,8 +63,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from tenants.models import Department
 
-        self.fields["department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
+        self.fields["department"].queryset = Department.sites().order_by("sort_order", "id")
         recorded = set(AuditEvent.objects.values_list("event", flat=True).distinct())
         codes = list(EVENT_LABELS) + sorted(recorded - set(EVENT_LABELS))
         self.fields["event"].choices = [("", "全部事件")] + [(code, event_label(code)) for code in codes]

@@ -157,7 +157,6 @@ def check_all() -> list[TamperReport]:
     from tenants.models import Department
 
     reports = []
-    for department in Department.objects.filter(kind__in=["portal", "bureau", "town"],
-                                                status=Department.Status.ACTIVE):
+    for department in Department.sites().filter(status=Department.Status.ACTIVE):
         reports.append(check_department(department))
     return reports

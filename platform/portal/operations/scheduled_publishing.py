@@ -34,7 +34,7 @@ def publish_scheduled_everywhere() -> dict[str, bool]:
 
     threshold = int(getattr(settings, "PUBLISH_FAILURE_ALERT_RUNS", 3))
     states = {}
-    sites = Department.objects.filter(kind__in=["portal", "bureau", "town"], status="active")
+    sites = Department.sites().filter(status="active")
     for department in sites.order_by("sort_order", "id"):
         error = ""
         try:

@@ -28,8 +28,7 @@ class SubmitForm(forms.Form):
         self.fields["item"].queryset = PublishedItem.objects.filter(department=department, kind="article") \
             .order_by("-publish_time")
         self.fields["item"].label_from_instance = lambda item: f"{item.publish_time:%Y-%m-%d} {item.title}"
-        self.fields["target_department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"], status="active",
+        self.fields["target_department"].queryset = Department.sites().filter(status="active",
         ).exclude(pk=department.pk).order_by("sort_order", "id")
         self.fields["target_department"].label_from_instance = lambda department: department.name
 
@@ -84,8 +83,7 @@ class LibraryFilterForm(forms.Form):
         from tenants.models import Department
 
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            kind__in=["portal", "bureau", "town"]).order_by("sort_order", "id")
+        self.fields["department"].queryset = Department.sites().order_by("sort_order", "id")
         self.fields["department"].label_from_instance = lambda department: department.name
         self.fields["department"].error_messages["invalid_choice"] = "请从列表中选择单位"
         # The 体裁 the live items have (catalogue entries carry one; plain articles do not).

@@ -17,12 +17,11 @@ from django.utils import timezone
 from wagtail.admin.auth import require_admin_access
 
 from portal.models import PublishedItem
+from tenants.models import SITE_KINDS
 
 from . import services
 from .forms import DecisionForm, LibraryFilterForm, PeriodForm, ReuseForm, SubmitForm
 from .models import Submission
-
-SITE_KINDS = ("portal", "bureau", "town")
 
 
 def _forbidden(request, message):
@@ -159,7 +158,7 @@ def _statistics_rows(request, start, end):
     from tenants.models import Department
 
     if has_central_role(request.user) and request.tenant.is_portal:
-        departments = list(Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id"))
+        departments = list(Department.sites().order_by("sort_order", "id"))
     else:
         departments = [request.tenant]
     figures = services.statistics(departments, start, end)

@@ -26,7 +26,7 @@ def year_bounds(year: int) -> tuple[date, date]:
 def _sites():
     from tenants.models import Department
 
-    return [department for department in Department.objects.order_by("sort_order", "pk") if department.is_site]
+    return list(Department.sites().order_by("sort_order", "pk"))
 
 
 def basic_information(portal) -> dict:
@@ -58,10 +58,9 @@ def items(start: date, end: date) -> dict:
     def of(types):
         return Count("pk", filter=Q(column_type__in=types))
 
-    counts = PublishedItem.objects.filter(publish_time__gte=since, publish_time__lt=until).aggregate(
+    return PublishedItem.objects.filter(publish_time__gte=since, publish_time__lt=until).aggregate(
         items_total=Count("pk"), items_about=of(ABOUT_TYPES), items_news=of(NEWS_TYPES),
         items_disclosure=of(DISCLOSURE_TYPES), interpretation_materials=of(INTERPRETATION_TYPES))
-    return counts
 
 
 def topics(sites, start: date, end: date) -> dict:
@@ -131,7 +130,6 @@ def security(start: date, end: date) -> dict:
         "security_checks": figures["checks"], "problems_found": figures["problems_found"],
         "problems_fixed": figures["problems_fixed"], "monitoring": figures["checks"] > 0,
         "security_officer": CentralRoleAssignment.objects.filter(role="security_admin").exists(),
-        "security_checks_by_source": figures["checks_by_source"],
     }
 
 
@@ -151,12 +149,11 @@ def compute(year: int) -> dict:
     start, end = year_bounds(year)
     sites = _sites()
     portal = next((site for site in sites if site.is_portal), None)
-    figures = {
+    return {
         **basic_information(portal), **visits(start, end), **items(start, end), **topics(sites, start, end),
         **interaction(sites, start, end), **security(start, end), **newmedia(start, end),
         "search_service": True, "accessibility": True,
     }
-    return figures
 
 
 def with_totals(computed: dict, manual: dict) -> dict:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.accounts.roles import is_office_admin
 from portal.audit.log import record
+from tenants.admin_views import is_central_admin
 
 from .compute import compute, with_totals
 from .fields import MANUAL_FIELDS
@@ -28,8 +29,7 @@ def due_date(year: int) -> date:
 
 
 def may_draft(user) -> bool:
-    return bool(user.is_authenticated and user.is_active
-                and (user.has_central_role("system_admin") or is_office_admin(user)))
+    return is_central_admin(user) or is_office_admin(user)
 
 
 def may_publish(user) -> bool:

@@ -54,7 +54,7 @@ def visits_report(request):
     from tenants.models import Department
 
     central = is_central_reader(request.user)
-    departments = [d for d in Department.objects.order_by("name") if d.is_site] if central else None
+    departments = list(Department.sites().order_by("name")) if central else None
     form = PeriodForm(request.GET, departments=departments)  # every field may be left empty
     context = {"page_title": "访问统计", "form": form, "central": central}
     if not form.is_valid():

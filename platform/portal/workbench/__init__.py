@@ -22,7 +22,6 @@ TONE_DANGER = "danger"  # past its deadline: red
 TONE_WARNING = "warning"  # within WARNING_DAYS of it: amber
 WARNING_DAYS = 3
 LINES_PER_PANEL = 10
-SITE_KINDS = ("portal", "bureau", "town")
 
 
 @dataclass
@@ -97,7 +96,7 @@ def scope_of(request) -> Scope:
     central = has_central_role(request.user) and getattr(department, "kind", "") == "portal"
     departments = sites = ()
     if central:
-        sites = tuple(Department.objects.filter(kind__in=SITE_KINDS).order_by("sort_order", "id"))
+        sites = tuple(Department.sites().order_by("sort_order", "id"))
         chosen = request.GET.get("department", "")
         departments = tuple(d for d in sites if d.host_prefix == chosen) or sites
     scope = Scope(user=request.user, department=department, central=central, departments=departments, roles=roles,

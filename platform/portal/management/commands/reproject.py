@@ -20,8 +20,7 @@ class Command(BaseCommand):
         from portal.pages.models import HomePage
         from portal.projection import reproject_subtree
 
-        departments = [department for department in Department.objects.order_by("sort_order", "pk")
-                       if department.is_site]
+        departments = list(Department.sites().order_by("sort_order", "pk"))
         if options["department"]:
             departments = [d for d in departments if d.host_prefix == options["department"]]
             if not departments:
